@@ -1,0 +1,1 @@
+"""Ingestion for the NBA warehouse: stats.nba.com (via nba_api) to DuckDB with dlt."""

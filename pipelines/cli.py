@@ -1,0 +1,147 @@
+"""``nba-warehouse``: the one entry point for everything that is not plain ``sqlmesh``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from pipelines.settings import RESOURCES, SEASON_TYPES, parse_season
+
+PROG = "nba-warehouse"
+
+
+class UsageError(ValueError):
+    """Bad input, reported in one line before anything is fetched or written."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _season(value: str) -> str:
+    try:
+        parse_season(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _season_type(value: str) -> str:
+    if value not in SEASON_TYPES:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(map(repr, SEASON_TYPES))}, got {value!r}")
+    return value
+
+
+def _resources(value: str) -> list[str]:
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in RESOURCES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of {', '.join(RESOURCES)}, got {value!r}")
+    return names
+
+
+def _replay_dir(value: str) -> Path:
+    path = Path(value)
+    if not (path / "index.json").is_file():
+        raise argparse.ArgumentTypeError(f"expected a recordings folder containing index.json, got {value!r}")
+    return path
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {value!r}")
+    return seconds
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Load stats.nba.com data into the NBA warehouse.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ingest = commands.add_parser("ingest", help="fetch game logs, players, schedule and teams into the raw schema")
+    ingest.add_argument("--season", action="append", required=True, type=_season, help="season like 2025-26 (repeatable)")
+    ingest.add_argument(
+        "--season-type", action="append", type=_season_type, help=f"one of {', '.join(SEASON_TYPES)} (repeatable; default all)"
+    )
+    ingest.add_argument("--start", type=_day, help="first game date to fetch, YYYY-MM-DD")
+    ingest.add_argument("--end", type=_day, help="last game date to fetch, YYYY-MM-DD")
+    ingest.add_argument("--resources", type=_resources, default=list(RESOURCES), help=f"comma-separated subset of {','.join(RESOURCES)}")
+    ingest.add_argument("--replay", type=_replay_dir, help="serve this recordings folder instead of stats.nba.com")
+    ingest.add_argument("--request-delay", type=_seconds, help="seconds between requests (default 0.6 live, 0 replayed)")
+
+    synth = commands.add_parser("synth", help="write a deterministic synthetic league as a recordings folder")
+    synth.add_argument("--seasons", type=int, required=True, help="number of seasons, ending with --last-season")
+    synth.add_argument("--out", type=Path, required=True, help="folder to write (must be empty or absent)")
+    synth.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    synth.add_argument("--last-season", type=_season, default="2025-26", help="the newest season (default 2025-26)")
+    synth.add_argument("--through", type=_day, help="play the newest season only through this date; later games stay scheduled")
+    return parser
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from pipelines.ingest import describe, run_ingest
+    from pipelines.source import Window
+
+    if args.start and args.end and args.end < args.start:
+        raise UsageError(f"--end {args.end} is before --start {args.start}: expected --end on or after --start")
+    window = Window(tuple(dict.fromkeys(args.season)), tuple(dict.fromkeys(args.season_type or SEASON_TYPES)), args.start, args.end)
+    result = run_ingest(window, args.resources, replay=args.replay, request_delay=args.request_delay)
+    print(describe(result))
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from pipelines.synth import write_league
+
+    if not 1 <= args.seasons <= 80:
+        raise UsageError(f"--seasons {args.seasons}: expected a number of seasons from 1 to 80")
+    if args.out.exists() and any(args.out.iterdir()):
+        raise UsageError(f"--out {args.out}: expected an empty or missing folder")
+    summary = write_league(args.out, seasons=args.seasons, last_season=args.last_season, seed=args.seed, through=args.through)
+    print(summary)
+    return 0
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """dlt wraps a resource's exception in its own step errors; show the original."""
+    from pipelines.stats_http import StatsRequestError
+
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, (StatsRequestError, UsageError)):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return exc
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"ingest": _ingest, "synth": _synth}
+    try:
+        return handlers[args.command](args)
+    except UsageError as exc:
+        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the CLI's job is to report any failure in one line
+        cause = _root_cause(exc)
+        print(f"{PROG} {args.command}: failed: {cause}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""One ingest run: fetch (live or replayed), archive, and load into ``raw``."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+import dlt
+from dlt.common.pipeline import LoadInfo
+
+from pipelines.recordings import RecordingFolder
+from pipelines.replay import ReplayServer
+from pipelines.settings import RAW_SCHEMA, WarehousePaths
+from pipelines.source import Window, nba_stats
+from pipelines.stats_http import StatsClient
+
+PIPELINE_NAME = "nba_warehouse"
+
+# Staging keeps the latest load of each key, which needs dlt's load id on Arrow batches too.
+os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    run_id: str
+    requests_made: int
+    rows_loaded: dict[str, int]
+    load_info: LoadInfo | None
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def warehouse_pipeline(paths: WarehousePaths) -> dlt.Pipeline:
+    paths.root.mkdir(parents=True, exist_ok=True)
+    return dlt.pipeline(
+        pipeline_name=PIPELINE_NAME,
+        destination=dlt.destinations.duckdb(str(paths.db)),
+        dataset_name=RAW_SCHEMA,
+        pipelines_dir=str(paths.dlt_dir),
+        progress="log" if os.environ.get("NBA_WAREHOUSE_DLT_PROGRESS") else None,
+    )
+
+
+def _finish_pending(pipeline: dlt.Pipeline) -> None:
+    """A run killed after extraction leaves packages behind; load them before
+    anything new so nothing fetched is lost (merge keeps it idempotent)."""
+    if pipeline.has_pending_data:
+        print("  finishing load packages left by an interrupted run", file=sys.stderr)
+        pipeline.normalize()
+        pipeline.load()
+
+
+def _rows_loaded(pipeline: dlt.Pipeline, fetch: Sequence[str]) -> dict[str, int]:
+    trace = pipeline.last_trace
+    if trace is None or trace.last_normalize_info is None:
+        return {}
+    counts: dict[str, int] = {}
+    for metrics in trace.last_normalize_info.metrics.values():
+        for table_metrics in metrics[0]["table_metrics"].items():
+            name, table = table_metrics
+            if name in fetch:
+                counts[name] = counts.get(name, 0) + table.items_count
+    return counts
+
+
+def run_ingest(
+    window: Window,
+    fetch: Sequence[str],
+    *,
+    replay: Path | None = None,
+    request_delay: float | None = None,
+    paths: WarehousePaths | None = None,
+    run_id: str | None = None,
+) -> IngestResult:
+    """Fetch ``fetch`` for ``window`` and merge it into the raw schema.
+
+    Replaying serves ``replay`` through the same live code path; the polite
+    delay only applies to the real service unless asked for."""
+    paths = paths or WarehousePaths.from_env()
+    run_id = run_id or new_run_id()
+    pipeline = warehouse_pipeline(paths)
+    _finish_pending(pipeline)
+    with ReplayServer(replay) if replay else contextlib.nullcontext() as server:
+        client = StatsClient(
+            base_url=server.base_url if server else None,
+            request_delay=request_delay if request_delay is not None else (0.0 if server else 0.6),
+            archive=RecordingFolder(paths.landing),
+            run_id=run_id,
+        )
+        info = pipeline.run(nba_stats(window, fetch, client))
+    return IngestResult(run_id, client.requests_made, _rows_loaded(pipeline, fetch), info)
+
+
+def describe(result: IngestResult) -> str:
+    loaded = ", ".join(f"{t}={n:,}" for t, n in sorted(result.rows_loaded.items())) or "no rows"
+    return f"run {result.run_id}: {result.requests_made} requests, loaded {loaded}"
+
+

@@ -1,0 +1,104 @@
+"""The recorded-response folder format shared by the archive, the synthetic
+league and the replay server.
+
+A folder holds ``index.json`` (a list of ``{file, endpoint, params, status,
+served_at}`` entries, plus optional tags) and one gzip-compressed JSON body per
+entry, exactly like ``../shared/nba_recorded``. Keeping one format means any
+folder can be replayed, and the landing archive can rebuild the raw layer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+INDEX = "index.json"
+
+
+@dataclass(frozen=True)
+class Recording:
+    file: str
+    endpoint: str
+    params: dict[str, str]
+    status: int = 200
+    served_at: str | None = None
+    tags: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "endpoint": self.endpoint,
+            "params": self.params,
+            "status": self.status,
+            "served_at": self.served_at,
+            **self.tags,
+        }
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+class RecordingFolder:
+    """Reads and appends to one folder of recorded responses."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.entries: list[Recording] = []
+        index = self.root / INDEX
+        if index.exists():
+            for raw in json.loads(index.read_text()):
+                known = {k: raw.get(k) for k in ("file", "endpoint", "params", "status", "served_at")}
+                tags = {k: v for k, v in raw.items() if k not in known}
+                self.entries.append(Recording(**known, tags=tags))
+
+    @classmethod
+    def open_existing(cls, root: Path) -> "RecordingFolder":
+        if not (Path(root) / INDEX).is_file():
+            raise FileNotFoundError(f"{root}: expected a recordings folder with an {INDEX}")
+        return cls(root)
+
+    def body(self, entry: Recording) -> bytes:
+        return gzip.decompress((self.root / entry.file).read_bytes())
+
+    def add(
+        self,
+        endpoint: str,
+        params: dict[str, Any],
+        body: bytes,
+        *,
+        status: int = 200,
+        served_at: str | None = None,
+        name: str | None = None,
+        tags: dict[str, Any] | None = None,
+        write_index: bool = True,
+    ) -> Recording:
+        """Store one body unchanged and index it; the index is replaced atomically
+        so a crash never leaves an entry pointing at a missing file."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        params = {k: "" if v is None else str(v) for k, v in params.items()}
+        if name is None:
+            digest = hashlib.sha1(body).hexdigest()[:12]
+            name = f"{endpoint}_{digest}"
+        entry = Recording(f"{name}.json.gz", endpoint, params, status, served_at, dict(tags or {}))
+        _atomic_write(self.root / entry.file, gzip.compress(body, compresslevel=6, mtime=0))
+        self.entries = [e for e in self.entries if e.file != entry.file] + [entry]
+        if write_index:
+            self.write_index()
+        return entry
+
+    def write_index(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps([e.to_json() for e in self.entries], indent=1).encode()
+        _atomic_write(self.root / INDEX, payload)

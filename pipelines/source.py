@@ -1,0 +1,155 @@
+"""The dlt source: one resource per raw table.
+
+Game logs are requested per season x season type with a DateFrom/DateTo
+window, so a season costs one request per table and a day costs one too.
+Without an explicit window a resource starts a few days before the newest
+game it loaded last time (kept in dlt's resource state, per season and type):
+late stat corrections are picked up and the ``merge`` on natural keys makes
+re-fetched rows replace, never duplicate, what is there. State is committed
+with the load package, so a failed run advances nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import dlt
+import pyarrow as pa
+import pyarrow.compute as pc
+from nba_api.stats.endpoints import CommonAllPlayers, LeagueGameLog, PlayerGameLogs, ScheduleLeagueV2
+from nba_api.stats.static import teams as static_teams
+
+from pipelines.contract import empty_table, to_arrow
+from pipelines.stats_http import StatsClient
+
+MERGE = {"disposition": "merge", "strategy": "delete-insert"}
+KEY_HINTS = {"game_id": {"data_type": "text"}, "game_date": {"data_type": "date"}}
+
+
+@dataclass(frozen=True)
+class Window:
+    """What to fetch: seasons, season types and an optional date range."""
+
+    seasons: tuple[str, ...]
+    season_types: tuple[str, ...]
+    start: date | None = None
+    end: date | None = None
+
+
+def _api_date(day: date | None) -> str:
+    return day.strftime("%m/%d/%Y") if day else ""
+
+
+GameLogRequest = Callable[[StatsClient, str, str, str, str], dict[str, Any]]
+
+
+def _team_logs(client: StatsClient, season: str, season_type: str, date_from: str, date_to: str) -> dict[str, Any]:
+    return client.fetch(
+        LeagueGameLog,
+        "league_game_log",
+        season=season,
+        season_type_all_star=season_type,
+        player_or_team_abbreviation="T",
+        date_from_nullable=date_from,
+        date_to_nullable=date_to,
+    )
+
+
+def _player_logs(client: StatsClient, season: str, season_type: str, date_from: str, date_to: str) -> dict[str, Any]:
+    return client.fetch(
+        PlayerGameLogs,
+        "player_game_logs",
+        season_nullable=season,
+        season_type_nullable=season_type,
+        league_id_nullable="00",
+        date_from_nullable=date_from,
+        date_to_nullable=date_to,
+    )
+
+
+def _game_logs(
+    table: str, request: GameLogRequest, client: StatsClient, window: Window, refetch_days: int
+) -> Iterator[pa.Table]:
+    loaded = dlt.current.resource_state().setdefault("last_game_date", {})
+    for season in window.seasons:
+        for season_type in window.season_types:
+            key = f"{season}|{season_type}"
+            start = window.start
+            if start is None and key in loaded:
+                start = date.fromisoformat(loaded[key]) - timedelta(days=refetch_days)
+            result = request(client, season, season_type, _api_date(start), _api_date(window.end))
+            if not result["data"]:
+                continue
+            batch = to_arrow(table, result["headers"], result["data"])
+            newest = pc.max(batch["game_date"]).as_py().isoformat()
+            loaded[key] = max(loaded.get(key, newest), newest)
+            yield batch
+
+
+def _players(client: StatsClient, window: Window) -> Iterator[pa.Table]:
+    latest = max(window.seasons)
+    result = client.fetch(CommonAllPlayers, "common_all_players", is_only_current_season=0, league_id="00", season=latest)
+    yield to_arrow("players", result["headers"], result["data"])
+
+
+def _schedule(client: StatsClient, window: Window) -> Iterator[pa.Table]:
+    for season in window.seasons:
+        result = client.fetch(ScheduleLeagueV2, "season_games", league_id="00", season=season)
+        if result["data"]:
+            yield to_arrow("schedule", result["headers"], result["data"])
+
+
+def _teams() -> Iterator[pa.Table]:
+    rows = static_teams.get_teams()
+    yield to_arrow("teams", list(rows[0]), [list(r.values()) for r in rows])
+
+
+def _keyed(batch: pa.Table, key: tuple[str, ...]) -> pa.Table:
+    """Mark the natural key NOT NULL, as dlt's primary key hint does."""
+    fields = [f.with_nullable(f.name not in key) for f in batch.schema]
+    return batch.cast(pa.schema(fields, metadata=batch.schema.metadata))
+
+
+def _with_table_guaranteed(table: str, key: tuple[str, ...], batches: Iterator[pa.Table] | None) -> Iterator[pa.Table]:
+    """Yield the batches, or the table's empty contract schema when there are
+    none, so that every raw table exists and downstream models can always plan."""
+    produced = False
+    for batch in batches or ():
+        produced = True
+        yield _keyed(batch, key)
+    if not produced:
+        yield _keyed(empty_table(table), key)
+
+
+@dlt.source(name="nba_stats", max_table_nesting=0)
+def nba_stats(
+    window: Any,
+    fetch: Sequence[str],
+    client: Any,
+    refetch_days: int = 3,
+) -> Any:
+    """Every raw table as a resource; those not in ``fetch`` make no request
+    and only make sure their table exists."""
+    makers: dict[str, tuple[Callable[[], Iterator[pa.Table]], tuple[str, ...]]] = {
+        "team_game_logs": (lambda: _game_logs("team_game_logs", _team_logs, client, window, refetch_days), ("game_id", "team_id")),
+        "player_game_logs": (
+            lambda: _game_logs("player_game_logs", _player_logs, client, window, refetch_days),
+            ("game_id", "player_id"),
+        ),
+        "players": (lambda: _players(client, window), ("person_id",)),
+        "schedule": (lambda: _schedule(client, window), ("game_id",)),
+        "teams": (_teams, ("id",)),
+    }
+    for table, (make, key) in makers.items():
+        selected = table in fetch
+
+        def rows(
+            table: str = table, key: tuple[str, ...] = key, make: Callable[[], Iterator[pa.Table]] = make, selected: bool = selected
+        ) -> Iterator[pa.Table]:
+            yield from _with_table_guaranteed(table, key, make() if selected else None)
+
+        hints = {c: h for c, h in KEY_HINTS.items() if table not in ("players", "teams")}
+        yield dlt.resource(rows, name=table, primary_key=key, write_disposition=MERGE, columns=hints)
