@@ -43,6 +43,7 @@ class Recording:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.fchmod(fd, 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
         handle.flush()
