@@ -1,17 +1,16 @@
--- Two different teams, no tie, and the winner is the team that scored more.
 AUDIT (
   name one_winner_per_game
 );
 
-select
+SELECT
   game_id,
   home_team_id,
   away_team_id,
   home_pts,
   away_pts,
   winner_team_id
-from @this_model
-where
+FROM @this_model
+WHERE
   home_team_id = away_team_id
-  or home_pts = away_pts
-  or winner_team_id <> case when home_pts > away_pts then home_team_id else away_team_id end
+  OR home_pts = away_pts
+  OR winner_team_id <> CASE WHEN home_pts > away_pts THEN home_team_id ELSE away_team_id END

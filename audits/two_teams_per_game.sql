@@ -1,14 +1,15 @@
--- A finished game has exactly two team rows and exactly one of them won.
 AUDIT (
   name two_teams_per_game
 );
 
-select
+SELECT
   game_id,
-  count(*) as team_rows,
-  count(*) filter (where wl = 'W') as winners
-from @this_model
-group by
+  COUNT(*) AS team_rows,
+  COUNT(*) FILTER(WHERE
+    wl = 'W') AS winners
+FROM @this_model
+GROUP BY
   game_id
-having
-  count(*) <> 2 or count(*) filter (where wl = 'W') <> 1
+HAVING
+  COUNT(*) <> 2 OR COUNT(*) FILTER(WHERE
+    wl = 'W') <> 1

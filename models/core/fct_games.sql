@@ -2,13 +2,12 @@ MODEL (
   name core.fct_games,
   kind INCREMENTAL_BY_TIME_RANGE (
     time_column game_date,
-    -- stat corrections arrive days late: each run rebuilds the last week
     lookback 7
   ),
   owner analytics,
   grain game_id,
   tags (core, games),
-  description 'One row per finished game: home and away team, final score, winner and overtime periods.',
+  description 'One row per finished game: home and away team, final score, winner and overtime periods. Each run rebuilds the last 7 days (lookback) because stat corrections arrive late.',
   column_descriptions (
     game_id = 'stats.nba.com game id',
     game_type = 'Pre Season, Regular Season, PlayIn, Playoffs, All Star or NBA Cup Final',
@@ -18,14 +17,26 @@ MODEL (
     is_neutral_site = 'Neither team was at home (NBA Cup knockouts, games abroad)'
   ),
   audits (
-    unique_values(columns := (game_id)),
-    not_null(columns := (game_id, game_date, home_team_id, away_team_id, home_pts, away_pts, winner_team_id)),
+    unique_values(columns := (
+      game_id
+    )),
+    not_null(
+      columns := (
+        game_id,
+        game_date,
+        home_team_id,
+        away_team_id,
+        home_pts,
+        away_pts,
+        winner_team_id
+      )
+    ),
     one_winner_per_game
   )
 );
 
-with team_games as (
-  select
+WITH team_games AS (
+  SELECT
     game_id,
     game_date,
     game_type,
@@ -35,20 +46,16 @@ with team_games as (
     is_home,
     pts,
     minutes
-  from staging.team_game_logs
-  where
-    game_date between @start_date and @end_date
-),
-
-scheduled_home_teams as (
-  select
+  FROM staging.team_game_logs
+  WHERE
+    game_date BETWEEN @start_date AND @end_date
+), scheduled_home_teams AS (
+  SELECT
     game_id,
     home_team_id
-  from staging.schedule
-),
-
-team_games_with_sides as (
-  select
+  FROM staging.schedule
+), team_games_with_sides AS (
+  SELECT
     team_games.game_id,
     team_games.game_date,
     team_games.game_type,
@@ -57,33 +64,40 @@ team_games_with_sides as (
     team_games.team_abbreviation,
     team_games.pts,
     team_games.minutes,
-    count(*) filter (where team_games.is_home) over (partition by team_games.game_id) = 0 as is_neutral_site,
-    case
-      when count(*) filter (where team_games.is_home) over (partition by team_games.game_id) = 1
-      then team_games.is_home
-      when scheduled_home_teams.home_team_id is not null
-      then team_games.team_id = scheduled_home_teams.home_team_id
-      else team_games.team_id = min(team_games.team_id) over (partition by team_games.game_id)
-    end as is_home_side
-  from team_games
-  left join scheduled_home_teams
-    on team_games.game_id = scheduled_home_teams.game_id
+    COUNT(*) FILTER(WHERE
+      team_games.is_home) OVER (PARTITION BY team_games.game_id) = 0 AS is_neutral_site,
+    CASE
+      WHEN COUNT(*) FILTER(WHERE
+        team_games.is_home) OVER (PARTITION BY team_games.game_id) = 1
+      THEN team_games.is_home
+      WHEN NOT scheduled_home_teams.home_team_id IS NULL
+      THEN team_games.team_id = scheduled_home_teams.home_team_id
+      ELSE team_games.team_id = MIN(team_games.team_id) OVER (PARTITION BY team_games.game_id)
+    END AS is_home_side
+  FROM team_games
+  LEFT JOIN scheduled_home_teams
+    ON team_games.game_id = scheduled_home_teams.game_id
 )
-
-select
+SELECT
   game_id,
-  any_value(game_date) as game_date,
-  any_value(season) as season,
-  any_value(game_type) as game_type,
-  max(team_id) filter (where is_home_side) as home_team_id,
-  max(team_abbreviation) filter (where is_home_side) as home_team_abbreviation,
-  max(team_id) filter (where not is_home_side) as away_team_id,
-  max(team_abbreviation) filter (where not is_home_side) as away_team_abbreviation,
-  max(pts) filter (where is_home_side) as home_pts,
-  max(pts) filter (where not is_home_side) as away_pts,
-  arg_max(team_id, pts) as winner_team_id,
-  @overtime_periods(max(minutes)) as overtime_periods,
-  bool_or(is_neutral_site) as is_neutral_site
-from team_games_with_sides
-group by
+  ANY_VALUE(game_date) AS game_date,
+  ANY_VALUE(season) AS season,
+  ANY_VALUE(game_type) AS game_type,
+  MAX(team_id) FILTER(WHERE
+    is_home_side) AS home_team_id,
+  MAX(team_abbreviation) FILTER(WHERE
+    is_home_side) AS home_team_abbreviation,
+  MAX(team_id) FILTER(WHERE
+    NOT is_home_side) AS away_team_id,
+  MAX(team_abbreviation) FILTER(WHERE
+    NOT is_home_side) AS away_team_abbreviation,
+  MAX(pts) FILTER(WHERE
+    is_home_side) AS home_pts,
+  MAX(pts) FILTER(WHERE
+    NOT is_home_side) AS away_pts,
+  ARG_MAX(team_id, pts) AS winner_team_id,
+  @overtime_periods(MAX(minutes)) AS overtime_periods,
+  BOOL_OR(is_neutral_site::BOOLEAN) AS is_neutral_site
+FROM team_games_with_sides
+GROUP BY
   game_id

@@ -17,8 +17,8 @@ MODEL (
   )
 );
 
-with latest_loads as (
-  select
+WITH latest_loads AS (
+  SELECT
     game_id,
     player_id,
     team_id,
@@ -46,39 +46,38 @@ with latest_loads as (
     pts,
     plus_minus,
     _dlt_load_id
-  from raw.player_game_logs
-  qualify
-    row_number() over (partition by game_id, player_id order by _dlt_load_id desc) = 1
+  FROM raw.player_game_logs
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY game_id, player_id ORDER BY _dlt_load_id DESC) = 1
 )
-
-select
-  game_id::text as game_id,
-  player_id::bigint as player_id,
-  team_id::bigint as team_id,
-  game_date::date as game_date,
-  @game_type(game_id) as game_type,
-  season_year::text as season,
-  player_name::text as player_name,
-  team_abbreviation::text as team_abbreviation,
-  matchup::text as matchup,
-  matchup like '% vs. %' as is_home,
-  wl::text as wl,
-  min::double as minutes,
-  fgm::int as fgm,
-  fga::int as fga,
-  fg3_m::int as fg3m,
-  fg3_a::int as fg3a,
-  ftm::int as ftm,
-  fta::int as fta,
-  oreb::int as oreb,
-  dreb::int as dreb,
-  reb::int as reb,
-  ast::int as ast,
-  tov::int as tov,
-  stl::int as stl,
-  blk::int as blk,
-  pf::int as pf,
-  pts::int as pts,
-  plus_minus::int as plus_minus,
-  _dlt_load_id::text as load_id
-from latest_loads
+SELECT
+  game_id::TEXT AS game_id,
+  player_id::BIGINT AS player_id,
+  team_id::BIGINT AS team_id,
+  game_date::DATE AS game_date,
+  @game_type(game_id) AS game_type,
+  season_year::TEXT AS season,
+  player_name::TEXT AS player_name,
+  team_abbreviation::TEXT AS team_abbreviation,
+  matchup::TEXT AS matchup,
+  matchup LIKE '% vs. %' AS is_home,
+  wl::TEXT AS wl,
+  min::DOUBLE AS minutes,
+  fgm::INT AS fgm,
+  fga::INT AS fga,
+  fg3_m::INT AS fg3m,
+  fg3_a::INT AS fg3a,
+  ftm::INT AS ftm,
+  fta::INT AS fta,
+  oreb::INT AS oreb,
+  dreb::INT AS dreb,
+  reb::INT AS reb,
+  ast::INT AS ast,
+  tov::INT AS tov,
+  stl::INT AS stl,
+  blk::INT AS blk,
+  pf::INT AS pf,
+  pts::INT AS pts,
+  plus_minus::INT AS plus_minus,
+  _dlt_load_id::TEXT AS load_id
+FROM latest_loads

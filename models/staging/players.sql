@@ -12,13 +12,15 @@ MODEL (
     team_id = 'Current team, null when not on a roster'
   ),
   audits (
-    unique_values(columns := (person_id)),
+    unique_values(columns := (
+      person_id
+    )),
     not_null(columns := (person_id, display_name))
   )
 );
 
-with latest_loads as (
-  select
+WITH latest_loads AS (
+  SELECT
     person_id,
     display_first_last,
     display_last_comma_first,
@@ -29,20 +31,19 @@ with latest_loads as (
     team_id,
     team_abbreviation,
     _dlt_load_id
-  from raw.players
-  qualify
-    row_number() over (partition by person_id order by _dlt_load_id desc) = 1
+  FROM raw.players
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY _dlt_load_id DESC) = 1
 )
-
-select
-  person_id::bigint as person_id,
-  display_first_last::text as display_name,
-  display_last_comma_first::text as sort_name,
-  rosterstatus = 1 as is_active,
-  try_cast(from_year as int) as from_year,
-  try_cast(to_year as int) as to_year,
-  player_slug::text as player_slug,
-  nullif(team_id, 0)::bigint as team_id,
-  nullif(team_abbreviation, '')::text as team_abbreviation,
-  _dlt_load_id::text as load_id
-from latest_loads
+SELECT
+  person_id::BIGINT AS person_id,
+  display_first_last::TEXT AS display_name,
+  display_last_comma_first::TEXT AS sort_name,
+  rosterstatus = 1 AS is_active,
+  TRY_CAST(from_year AS INT) AS from_year,
+  TRY_CAST(to_year AS INT) AS to_year,
+  player_slug::TEXT AS player_slug,
+  NULLIF(team_id, 0)::BIGINT AS team_id,
+  NULLIF(team_abbreviation, '')::TEXT AS team_abbreviation,
+  _dlt_load_id::TEXT AS load_id
+FROM latest_loads

@@ -11,13 +11,15 @@ MODEL (
     tip_off_utc = 'Scheduled start, UTC'
   ),
   audits (
-    unique_values(columns := (game_id)),
+    unique_values(columns := (
+      game_id
+    )),
     not_null(columns := (game_id, game_date, home_team_id, away_team_id))
   )
 );
 
-with latest_loads as (
-  select
+WITH latest_loads AS (
+  SELECT
     game_id,
     game_date,
     season_year,
@@ -35,28 +37,27 @@ with latest_loads as (
     away_team_team_tricode,
     away_team_score,
     _dlt_load_id
-  from raw.schedule
-  qualify
-    row_number() over (partition by game_id order by _dlt_load_id desc) = 1
+  FROM raw.schedule
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY _dlt_load_id DESC) = 1
 )
-
-select
-  game_id::text as game_id,
-  game_date::date as game_date,
-  @game_type(game_id) as game_type,
-  season_year::text as season,
-  game_status::int as game_status,
-  game_status_text::text as game_status_text,
-  try_cast(game_date_time_utc as timestamp) as tip_off_utc,
-  nullif(game_label, '')::text as game_label,
-  coalesce(is_neutral, false) as is_neutral,
-  arena_name::text as arena_name,
-  arena_city::text as arena_city,
-  home_team_team_id::bigint as home_team_id,
-  home_team_team_tricode::text as home_team_abbreviation,
-  away_team_team_id::bigint as away_team_id,
-  away_team_team_tricode::text as away_team_abbreviation,
-  case when game_status = 3 then home_team_score::int end as home_pts,
-  case when game_status = 3 then away_team_score::int end as away_pts,
-  _dlt_load_id::text as load_id
-from latest_loads
+SELECT
+  game_id::TEXT AS game_id,
+  game_date::DATE AS game_date,
+  @game_type(game_id) AS game_type,
+  season_year::TEXT AS season,
+  game_status::INT AS game_status,
+  game_status_text::TEXT AS game_status_text,
+  TRY_CAST(game_date_time_utc AS TIMESTAMP) AS tip_off_utc,
+  NULLIF(game_label, '')::TEXT AS game_label,
+  COALESCE(is_neutral, FALSE) AS is_neutral,
+  arena_name::TEXT AS arena_name,
+  arena_city::TEXT AS arena_city,
+  home_team_team_id::BIGINT AS home_team_id,
+  home_team_team_tricode::TEXT AS home_team_abbreviation,
+  away_team_team_id::BIGINT AS away_team_id,
+  away_team_team_tricode::TEXT AS away_team_abbreviation,
+  CASE WHEN game_status = 3 THEN home_team_score::INT END AS home_pts,
+  CASE WHEN game_status = 3 THEN away_team_score::INT END AS away_pts,
+  _dlt_load_id::TEXT AS load_id
+FROM latest_loads

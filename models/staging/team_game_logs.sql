@@ -21,8 +21,8 @@ MODEL (
   )
 );
 
-with latest_loads as (
-  select
+WITH latest_loads AS (
+  SELECT
     game_id,
     team_id,
     game_date,
@@ -52,41 +52,40 @@ with latest_loads as (
     pts,
     plus_minus,
     _dlt_load_id
-  from raw.team_game_logs
-  qualify
-    row_number() over (partition by game_id, team_id order by _dlt_load_id desc) = 1
+  FROM raw.team_game_logs
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY game_id, team_id ORDER BY _dlt_load_id DESC) = 1
 )
-
-select
-  game_id::text as game_id,
-  team_id::bigint as team_id,
-  game_date::date as game_date,
-  @game_type(game_id) as game_type,
-  @season_label(right(season_id, 4)::int) as season,
-  team_abbreviation::text as team_abbreviation,
-  team_name::text as team_name,
-  matchup::text as matchup,
-  matchup like '% vs. %' as is_home,
-  wl::text as wl,
-  min::int as minutes,
-  fgm::int as fgm,
-  fga::int as fga,
-  fg_pct::double as fg_pct,
-  fg3_m::int as fg3m,
-  fg3_a::int as fg3a,
-  fg3_pct::double as fg3_pct,
-  ftm::int as ftm,
-  fta::int as fta,
-  ft_pct::double as ft_pct,
-  oreb::int as oreb,
-  dreb::int as dreb,
-  reb::int as reb,
-  ast::int as ast,
-  stl::int as stl,
-  blk::int as blk,
-  tov::int as tov,
-  pf::int as pf,
-  pts::int as pts,
-  plus_minus::int as plus_minus,
-  _dlt_load_id::text as load_id
-from latest_loads
+SELECT
+  game_id::TEXT AS game_id,
+  team_id::BIGINT AS team_id,
+  game_date::DATE AS game_date,
+  @game_type(game_id) AS game_type,
+  @season_label(RIGHT(season_id, 4)::INT) AS season,
+  team_abbreviation::TEXT AS team_abbreviation,
+  team_name::TEXT AS team_name,
+  matchup::TEXT AS matchup,
+  matchup LIKE '% vs. %' AS is_home,
+  wl::TEXT AS wl,
+  min::INT AS minutes,
+  fgm::INT AS fgm,
+  fga::INT AS fga,
+  fg_pct::DOUBLE AS fg_pct,
+  fg3_m::INT AS fg3m,
+  fg3_a::INT AS fg3a,
+  fg3_pct::DOUBLE AS fg3_pct,
+  ftm::INT AS ftm,
+  fta::INT AS fta,
+  ft_pct::DOUBLE AS ft_pct,
+  oreb::INT AS oreb,
+  dreb::INT AS dreb,
+  reb::INT AS reb,
+  ast::INT AS ast,
+  stl::INT AS stl,
+  blk::INT AS blk,
+  tov::INT AS tov,
+  pf::INT AS pf,
+  pts::INT AS pts,
+  plus_minus::INT AS plus_minus,
+  _dlt_load_id::TEXT AS load_id
+FROM latest_loads

@@ -10,13 +10,15 @@ MODEL (
     year_founded = 'Year the franchise was founded'
   ),
   audits (
-    unique_values(columns := (team_id)),
+    unique_values(columns := (
+      team_id
+    )),
     not_null(columns := (team_id, abbreviation))
   )
 );
 
-with latest_loads as (
-  select
+WITH latest_loads AS (
+  SELECT
     id,
     full_name,
     abbreviation,
@@ -25,18 +27,17 @@ with latest_loads as (
     state,
     year_founded,
     _dlt_load_id
-  from raw.teams
-  qualify
-    row_number() over (partition by id order by _dlt_load_id desc) = 1
+  FROM raw.teams
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _dlt_load_id DESC) = 1
 )
-
-select
-  id::bigint as team_id,
-  full_name::text as full_name,
-  abbreviation::text as abbreviation,
-  nickname::text as nickname,
-  city::text as city,
-  state::text as state,
-  year_founded::int as year_founded,
-  _dlt_load_id::text as load_id
-from latest_loads
+SELECT
+  id::BIGINT AS team_id,
+  full_name::TEXT AS full_name,
+  abbreviation::TEXT AS abbreviation,
+  nickname::TEXT AS nickname,
+  city::TEXT AS city,
+  state::TEXT AS state,
+  year_founded::INT AS year_founded,
+  _dlt_load_id::TEXT AS load_id
+FROM latest_loads

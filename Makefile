@@ -1,0 +1,39 @@
+# Two commands for a fresh clone: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+WAREHOUSE_DB := $(or $(NBA_WAREHOUSE_DB),data/warehouse.duckdb)
+SYNTHETIC := $(dir $(WAREHOUSE_DB))synthetic
+DEMO_SEASONS := --season 2023-24 --season 2024-25 --season 2025-26
+TEST_DB := $(or $(TMPDIR),/tmp)/nba-warehouse-make-test/warehouse.duckdb
+
+.PHONY: install demo test clean
+
+$(INSTALLED): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	touch $@
+
+install: $(INSTALLED)
+
+demo: install
+	rm -rf $(SYNTHETIC)
+	$(BIN)/nba-warehouse synth --seasons 3 --out $(SYNTHETIC) --through 2026-02-21
+	NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/nba-warehouse ingest $(DEMO_SEASONS) --replay $(SYNTHETIC)
+	NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/sqlmesh plan --auto-apply --no-prompts
+	@echo
+	@echo "Demo warehouse: $(WAREHOUSE_DB) (synthetic league, 2023-24 to 2025-26 played through 2026-02-21)"
+	@echo "Look next:  $(BIN)/sqlmesh fetchdf 'select * from core.fct_games order by game_date desc limit 10'"
+	@echo "            $(BIN)/sqlmesh ui        (lineage, models and audits in the browser)"
+
+test: install
+	$(BIN)/pytest
+	rm -rf $(dir $(TEST_DB))
+	NBA_WAREHOUSE_DB=$(TEST_DB) $(BIN)/sqlmesh test
+	NBA_WAREHOUSE_DB=$(TEST_DB) $(BIN)/sqlmesh lint
+	NBA_WAREHOUSE_DB=$(TEST_DB) $(BIN)/sqlmesh format --check
+	rm -rf $(dir $(TEST_DB))
+
+clean:
+	rm -rf $(VENV) data
