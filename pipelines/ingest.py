@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-
 import dlt
 from dlt.common.pipeline import LoadInfo
 
@@ -46,7 +45,6 @@ def warehouse_pipeline(paths: WarehousePaths) -> dlt.Pipeline:
         destination=dlt.destinations.duckdb(str(paths.db)),
         dataset_name=RAW_SCHEMA,
         pipelines_dir=str(paths.dlt_dir),
-        progress="log" if os.environ.get("NBA_WAREHOUSE_DLT_PROGRESS") else None,
     )
 
 
@@ -64,9 +62,8 @@ def _rows_loaded(pipeline: dlt.Pipeline, fetch: Sequence[str]) -> dict[str, int]
     if trace is None or trace.last_normalize_info is None:
         return {}
     counts: dict[str, int] = {}
-    for metrics in trace.last_normalize_info.metrics.values():
-        for table_metrics in metrics[0]["table_metrics"].items():
-            name, table = table_metrics
+    for package_metrics in trace.last_normalize_info.metrics.values():
+        for name, table in package_metrics[0]["table_metrics"].items():
             if name in fetch:
                 counts[name] = counts.get(name, 0) + table.items_count
     return counts

@@ -20,6 +20,7 @@ import dlt
 import pyarrow as pa
 import pyarrow.compute as pc
 from nba_api.stats.endpoints import CommonAllPlayers, LeagueGameLog, PlayerGameLogs, ScheduleLeagueV2
+from nba_api.stats.endpoints._base import Endpoint
 from nba_api.stats.static import teams as static_teams
 
 from pipelines.contract import empty_table, to_arrow
@@ -43,35 +44,27 @@ def _api_date(day: date | None) -> str:
     return day.strftime("%m/%d/%Y") if day else ""
 
 
-GameLogRequest = Callable[[StatsClient, str, str, str, str], dict[str, Any]]
+@dataclass(frozen=True)
+class GameLogEndpoint:
+    """How one nba_api game-log endpoint spells season, season type and fixed parameters."""
+
+    endpoint: type[Endpoint]
+    dataset: str
+    season_arg: str
+    season_type_arg: str
+    fixed: dict[str, str]
+
+    def fetch(self, client: StatsClient, season: str, season_type: str, date_from: str, date_to: str) -> dict[str, Any]:
+        params = {self.season_arg: season, self.season_type_arg: season_type, **self.fixed}
+        return client.fetch(self.endpoint, self.dataset, date_from_nullable=date_from, date_to_nullable=date_to, **params)
 
 
-def _team_logs(client: StatsClient, season: str, season_type: str, date_from: str, date_to: str) -> dict[str, Any]:
-    return client.fetch(
-        LeagueGameLog,
-        "league_game_log",
-        season=season,
-        season_type_all_star=season_type,
-        player_or_team_abbreviation="T",
-        date_from_nullable=date_from,
-        date_to_nullable=date_to,
-    )
-
-
-def _player_logs(client: StatsClient, season: str, season_type: str, date_from: str, date_to: str) -> dict[str, Any]:
-    return client.fetch(
-        PlayerGameLogs,
-        "player_game_logs",
-        season_nullable=season,
-        season_type_nullable=season_type,
-        league_id_nullable="00",
-        date_from_nullable=date_from,
-        date_to_nullable=date_to,
-    )
+TEAM_LOGS = GameLogEndpoint(LeagueGameLog, "league_game_log", "season", "season_type_all_star", {"player_or_team_abbreviation": "T"})
+PLAYER_LOGS = GameLogEndpoint(PlayerGameLogs, "player_game_logs", "season_nullable", "season_type_nullable", {"league_id_nullable": "00"})
 
 
 def _game_logs(
-    table: str, request: GameLogRequest, client: StatsClient, window: Window, refetch_days: int
+    table: str, source: GameLogEndpoint, client: StatsClient, window: Window, refetch_days: int
 ) -> Iterator[pa.Table]:
     loaded = dlt.current.resource_state().setdefault("last_game_date", {})
     for season in window.seasons:
@@ -80,7 +73,7 @@ def _game_logs(
             start = window.start
             if start is None and key in loaded:
                 start = date.fromisoformat(loaded[key]) - timedelta(days=refetch_days)
-            result = request(client, season, season_type, _api_date(start), _api_date(window.end))
+            result = source.fetch(client, season, season_type, _api_date(start), _api_date(window.end))
             if not result["data"]:
                 continue
             batch = to_arrow(table, result["headers"], result["data"])
@@ -134,9 +127,9 @@ def nba_stats(
     """Every raw table as a resource; those not in ``fetch`` make no request
     and only make sure their table exists."""
     makers: dict[str, tuple[Callable[[], Iterator[pa.Table]], tuple[str, ...]]] = {
-        "team_game_logs": (lambda: _game_logs("team_game_logs", _team_logs, client, window, refetch_days), ("game_id", "team_id")),
+        "team_game_logs": (lambda: _game_logs("team_game_logs", TEAM_LOGS, client, window, refetch_days), ("game_id", "team_id")),
         "player_game_logs": (
-            lambda: _game_logs("player_game_logs", _player_logs, client, window, refetch_days),
+            lambda: _game_logs("player_game_logs", PLAYER_LOGS, client, window, refetch_days),
             ("game_id", "player_id"),
         ),
         "players": (lambda: _players(client, window), ("person_id",)),

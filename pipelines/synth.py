@@ -88,7 +88,6 @@ class Game:
     home: int
     away: int
     season_type: str
-    label: str = ""
     played: bool = True
     home_pts: int = 0
     away_pts: int = 0
@@ -273,11 +272,8 @@ class SeasonSimulator:
     def game_id(self, prefix: str, number: int) -> str:
         return f"{prefix}{self.start_year % 100:02d}{number:05d}"
 
-    def play(self, game: Game, through: date | None) -> None:
+    def play(self, game: Game) -> None:
         self.out.games.append(game)
-        if through is not None and game.day > through:
-            game.played = False
-            return
         totals, overtime = self.box.game(self.strength[game.home], self.strength[game.away])
         game.home_pts, game.away_pts = _points(totals[0]), _points(totals[1])
         margin = game.home_pts - game.away_pts
@@ -423,7 +419,7 @@ def _preseason(sim: SeasonSimulator, teams: list[Team]) -> None:
             number += 1
             home, away = (int(order[k]), int(order[k + 1]))
             day = date(sim.start_year, 10, 2) + timedelta(days=4 * week + k // 8)
-            sim.play(Game(sim.game_id("001", number), day, home, away, "Pre Season"), None)
+            sim.play(Game(sim.game_id("001", number), day, home, away, "Pre Season"))
 
 
 def _regular_season(sim: SeasonSimulator, teams: list[Team]) -> date:
@@ -432,7 +428,7 @@ def _regular_season(sim: SeasonSimulator, teams: list[Team]) -> date:
     dated = _assign_dates(_regular_season_matchups(teams, sim.rng), opening, sim.rng)
     dated.sort(key=lambda g: (g[0], g[1]))
     for number, (day, home, away) in enumerate(dated, start=1):
-        sim.play(Game(sim.game_id("002", number), day, home, away, "Regular Season"), None)
+        sim.play(Game(sim.game_id("002", number), day, home, away, "Regular Season"))
     return dated[-1][0]
 
 
@@ -449,7 +445,7 @@ def _series(sim: SeasonSimulator, prefix: str, code: str, high: int, low: int, s
         game_no += 1
         home, away = (high, low) if game_no in (1, 2, 5, 7) or best_of == 1 else (low, high)
         game = Game(f"{prefix}{sim.start_year % 100:02d}00{code}{game_no}", day, home, away, label)
-        sim.play(game, None)
+        sim.play(game)
         wins[home if game.home_pts > game.away_pts else away] += 1
         day += timedelta(days=2)
     return max(wins, key=wins.get), day - timedelta(days=2)
