@@ -22,14 +22,13 @@ from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from pipelines.recordings import Recording, RecordingFolder
-from pipelines.settings import parse_season
+from pipelines.settings import GAME_ID_PREFIX, parse_season
 
 FAULTS_ENV = "NBA_WAREHOUSE_REPLAY_FAULTS"
 
 # Presentation-only parameters: they never select a different recording.
 _COSMETIC = {"Counter", "Sorter", "Direction", "DateFrom", "DateTo"}
 _KEY_COLUMNS = ("GAME_ID", "TEAM_ID", "PLAYER_ID", "PERSON_ID")
-GAME_ID_PREFIX = {"Pre Season": "001", "Regular Season": "002", "All Star": "003", "Playoffs": "004", "PlayIn": "005"}
 
 
 def parse_api_date(value: str) -> date:

@@ -16,6 +16,8 @@ DEFAULT_DB = "data/warehouse.duckdb"
 RAW_SCHEMA = "raw"
 
 SEASON_TYPES: tuple[str, ...] = ("Pre Season", "Regular Season", "PlayIn", "Playoffs")
+# The first three digits of a GAME_ID name its season type.
+GAME_ID_PREFIX = {"Pre Season": "001", "Regular Season": "002", "All Star": "003", "Playoffs": "004", "PlayIn": "005"}
 GAME_LOG_RESOURCES: tuple[str, ...] = ("team_game_logs", "player_game_logs")
 RESOURCES: tuple[str, ...] = (*GAME_LOG_RESOURCES, "players", "schedule", "teams")
 
