@@ -5,11 +5,10 @@ AUDIT (
 SELECT
   game_id,
   COUNT(*) AS team_rows,
-  COUNT(*) FILTER(WHERE
-    wl = 'W') AS winners
+  MIN(pts) AS loser_pts,
+  MAX(pts) AS winner_pts
 FROM @this_model
 GROUP BY
   game_id
 HAVING
-  COUNT(*) <> 2 OR COUNT(*) FILTER(WHERE
-    wl = 'W') <> 1
+  COUNT(*) <> 2 OR MIN(pts) = MAX(pts)

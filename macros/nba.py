@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlglot import exp, parse_one
 from sqlmesh import macro
-from sqlmesh.core.macros import MacroEvaluator
+from sqlmesh.core.macros import MacroEvaluator, safe_div
 
 GAME_TYPES = {
     "001": "Pre Season",
@@ -37,3 +37,49 @@ def season_label(evaluator: MacroEvaluator, start_year: exp.Expression) -> exp.E
 def overtime_periods(evaluator: MacroEvaluator, team_minutes: exp.Expression) -> exp.Expression:
     """Regulation is 240 team minutes; each overtime period adds 25."""
     return _sql("greatest(0, cast(({m} - 240) / 25 as int))", m=team_minutes)
+
+
+@macro()
+def season_of_date(evaluator: MacroEvaluator, day: exp.Expression) -> exp.Expression:
+    """The season label a date belongs to: seasons turn over on 1 September,
+    except in 2020 when the bubble playoffs ran until 11 October."""
+    start_year = _sql(
+        "year({d}) - case when month({d}) >= 9 and not {d} between date '2020-09-01' and date '2020-11-30' then 0 else 1 end",
+        d=day,
+    )
+    return season_label(evaluator, start_year)
+
+
+@macro()
+def possessions(evaluator: MacroEvaluator, team: exp.Expression, opponent: exp.Expression) -> exp.Expression:
+    """Basketball-Reference's possession estimate from both teams' box scores
+    (``team`` and ``opponent`` are table aliases with fga, fgm, fta, oreb,
+    dreb and tov); averaging both sides makes it the same for the two teams.
+    Division is SQLMesh's @SAFE_DIV, here and in the models."""
+
+    def side(own: str, other: str) -> str:
+        offensive_rebound_share = safe_div(evaluator, *(parse_one(s) for s in (f"{own}.oreb", f"{own}.oreb + {other}.dreb")))
+        return (
+            f"{own}.fga + 0.4 * {own}.fta - 1.07 * {offensive_rebound_share.sql('duckdb')} * ({own}.fga - {own}.fgm) + {own}.tov"
+        )
+
+    t, o = team.sql("duckdb"), opponent.sql("duckdb")
+    return parse_one(f"0.5 * (({side(t, o)}) + ({side(o, t)}))", dialect="duckdb")
+
+
+@macro()
+def true_shooting(evaluator: MacroEvaluator, pts: exp.Expression, fga: exp.Expression, fta: exp.Expression) -> exp.Expression:
+    """Points per shooting possession, 0.44 free-throw attempts to a possession."""
+    return safe_div(evaluator, pts, _sql("2 * ({a} + 0.44 * {t})", a=fga, t=fta))
+
+
+@macro()
+def effective_fg(evaluator: MacroEvaluator, fgm: exp.Expression, fg3m: exp.Expression, fga: exp.Expression) -> exp.Expression:
+    """Field-goal percentage with a made three worth one and a half makes."""
+    return safe_div(evaluator, _sql("{m} + 0.5 * {t}", m=fgm, t=fg3m), fga)
+
+
+@macro()
+def per_36(evaluator: MacroEvaluator, total: exp.Expression, minutes: exp.Expression) -> exp.Expression:
+    """A counting stat scaled to 36 minutes."""
+    return safe_div(evaluator, _sql("36.0 * {x}", x=total), minutes)

@@ -1,0 +1,378 @@
+"""marts.standings: every team's record on every date of a season, ranked by the NBA's tiebreakers.
+
+The records are cumulative sums; the ranks need the league's tiebreak
+procedure, which is recursive (a multi-team tie that a criterion splits is
+broken again from the start for each remaining group), so this model is Python.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+import numpy as np
+import pandas as pd
+from sqlglot import exp
+from sqlmesh import ExecutionContext, model
+from sqlmesh.core.model.kind import ModelKindName
+
+GRAIN = ["season", "season_type", "as_of_date", "team_id"]
+SEASON_TYPES = ("Pre Season", "Regular Season", "PlayIn", "Playoffs")
+RANKED_SEASON_TYPE = "Regular Season"
+# Seeds 1-10 reach the play-in or better from 2020-21, 1-8 before it.
+PLAY_IN_FIRST_SEASON = 2020
+
+COUNTS = [
+    "games_played",
+    "wins",
+    "losses",
+    "home_wins",
+    "home_losses",
+    "road_wins",
+    "road_losses",
+    "neutral_wins",
+    "neutral_losses",
+    "conference_wins",
+    "conference_losses",
+    "division_wins",
+    "division_losses",
+    "last10_wins",
+    "last10_losses",
+    "points_for",
+    "points_against",
+]
+
+COLUMNS = {
+    "season": "text",
+    "season_type": "text",
+    "as_of_date": "date",
+    "team_id": "bigint",
+    "team_abbreviation": "text",
+    "conference": "text",
+    "division": "text",
+    **{name: "int" for name in COUNTS[:3]},
+    "win_pct": "double",
+    "conference_rank": "int",
+    "division_rank": "int",
+    "conference_games_back": "double",
+    **{name: "int" for name in COUNTS[3:15]},
+    "streak": "text",
+    **{name: "int" for name in COUNTS[15:]},
+}
+
+
+@model(
+    "marts.standings",
+    kind=dict(name=ModelKindName.INCREMENTAL_BY_TIME_RANGE, time_column="as_of_date", lookback=7),
+    owner="analytics",
+    grain=GRAIN,
+    tags=["marts", "standings"],
+    description=(
+        "One row per team per date on which its season (and season type) had a game: the record after that "
+        "date's games, its splits, and for the regular season the conference rank under the NBA's official "
+        "tiebreak procedure. Each run recomputes its dates from the whole season so far; the NBA Cup final "
+        "does not count."
+    ),
+    columns=COLUMNS,
+    column_descriptions={
+        "season_type": "Regular Season, PlayIn, Playoffs or Pre Season",
+        "as_of_date": "Standings after every game played on this date",
+        "conference": "From seeds.team_divisions; null for seasons the seed does not cover",
+        "win_pct": "Wins over games played; null before the first game",
+        "conference_rank": "Seed in the conference after the official tiebreakers; regular season only",
+        "division_rank": "Place in the division after the official tiebreakers; regular season only",
+        "conference_games_back": "Games behind the conference's first-ranked team",
+        "neutral_wins": "Wins at a neutral site (NBA Cup knockouts, games abroad), counted as neither home nor road",
+        "last10_wins": "Wins in the team's last 10 games",
+        "streak": "Current streak such as W3 or L2; null before the first game",
+        "points_for": "Points scored in the season type so far",
+    },
+    depends_on=["core.fct_team_games", "seeds.team_divisions"],
+    audits=[
+        ("unique_combination_of_columns", {"columns": [exp.column(c) for c in GRAIN]}),
+        ("not_null", {"columns": [exp.column(c) for c in [*GRAIN, "games_played", "wins", "losses"]]}),
+        ("wins_and_losses_add_up", {}),
+        ("percentages_between_0_and_1", {"columns": [exp.column("win_pct")]}),
+    ],
+)
+def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> t.Iterator[pd.DataFrame]:
+    team_games = context.resolve_table("core.fct_team_games")
+    season_types = ", ".join(f"'{s}'" for s in SEASON_TYPES)
+    games = context.fetchdf(
+        f"""
+        select season, game_type as season_type, game_date, team_id, team_abbreviation,
+               opponent_team_id, location, is_win, pts, opp_pts
+        from {team_games}
+        where game_type in ({season_types})
+          and game_date <= '{end:%Y-%m-%d}'
+          and season in (
+            select season from {team_games}
+            where game_date between '{start:%Y-%m-%d}' and '{end:%Y-%m-%d}'
+          )
+        order by game_date, team_id
+        """
+    )
+    divisions = context.fetchdf(
+        f"select team_id, team_abbreviation, conference, division, first_season, last_season "
+        f"from {context.resolve_table('seeds.team_divisions')}"
+    )
+    frames = [
+        season_standings(season, season_type, season_games, divisions, start.date(), end.date())
+        for (season, season_type), season_games in games.groupby(["season", "season_type"], sort=True)
+    ]
+    frames = [frame for frame in frames if not frame.empty]
+    if frames:
+        yield pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+
+
+def season_standings(
+    season: str, season_type: str, games: pd.DataFrame, divisions: pd.DataFrame, start: t.Any, end: t.Any
+) -> pd.DataFrame:
+    """Standings of one season type of one season on each of its game dates in [start, end]."""
+    start_year = int(season[:4])
+    aligned = divisions[
+        (divisions.first_season <= start_year) & (divisions.last_season.isna() | (divisions.last_season >= start_year))
+    ].set_index("team_id")
+    seeded = aligned.index.tolist() if season_type == RANKED_SEASON_TYPE else []
+    team_ids = sorted(set(games.team_id) | set(seeded))
+    index = {team_id: i for i, team_id in enumerate(team_ids)}
+    dates = sorted(set(pd.to_datetime(games.game_date).dt.date))
+    day = {d: i for i, d in enumerate(dates)}
+
+    d = np.array([day[x] for x in pd.to_datetime(games.game_date).dt.date])
+    team = games.team_id.map(index).to_numpy()
+    opponent = games.opponent_team_id.map(index).to_numpy()
+    win = games.is_win.to_numpy(dtype=bool)
+    conference = np.array([_lookup(aligned, x, "conference") for x in team_ids], dtype=object)
+    division = np.array([_lookup(aligned, x, "division") for x in team_ids], dtype=object)
+    # an opponent outside the league (preseason visitors) has no index
+    league_opponent = ~np.isnan(opponent.astype(float))
+    opp = np.where(league_opponent, opponent, 0).astype(int)
+    same_conference = league_opponent & (conference[team] == conference[opp]) & (conference[team] != None)  # noqa: E711
+    same_division = league_opponent & (division[team] == division[opp]) & (division[team] != None)  # noqa: E711
+
+    shape = (len(dates), len(team_ids))
+    daily = {name: np.zeros(shape, dtype=np.int64) for name in COUNTS}
+    add = lambda name, where, value=1: np.add.at(daily[name], (d[where], team[where]), value if np.isscalar(value) else value[where])  # noqa: E731
+    everything = np.ones(len(games), dtype=bool)
+    add("games_played", everything)
+    add("wins", win)
+    add("losses", ~win)
+    for place in ("home", "road", "neutral"):
+        at = (games.location == place).to_numpy()
+        add(f"{place}_wins", at & win)
+        add(f"{place}_losses", at & ~win)
+    add("conference_wins", same_conference & win)
+    add("conference_losses", same_conference & ~win)
+    add("division_wins", same_division & win)
+    add("division_losses", same_division & ~win)
+    add("points_for", everything, games.pts.to_numpy())
+    add("points_against", everything, games.opp_pts.to_numpy())
+    totals = {name: np.cumsum(values, axis=0) for name, values in daily.items()}
+    last10_wins, streaks = _recent_form(d, team, win, shape)
+    totals["last10_wins"] = last10_wins
+    totals["last10_losses"] = np.minimum(totals["games_played"], 10) - last10_wins
+
+    head_to_head = np.zeros((len(dates), len(team_ids), len(team_ids)), dtype=np.int64)
+    np.add.at(head_to_head, (d[league_opponent & win], team[league_opponent & win], opp[league_opponent & win]), 1)
+    head_to_head = np.cumsum(head_to_head, axis=0)
+
+    abbreviations = _latest_abbreviations(games, team_ids, aligned, index, d, shape)
+    ranked = season_type == RANKED_SEASON_TYPE
+    seeded_mask = np.array([x in aligned.index for x in team_ids]) & ranked
+    rows = []
+    for date_index, as_of in enumerate(dates):
+        if not start <= as_of <= end:
+            continue
+        table = Table(
+            wins=totals["wins"][date_index],
+            losses=totals["losses"][date_index],
+            conference_wins=totals["conference_wins"][date_index],
+            conference_losses=totals["conference_losses"][date_index],
+            division_wins=totals["division_wins"][date_index],
+            division_losses=totals["division_losses"][date_index],
+            point_differential=totals["points_for"][date_index] - totals["points_against"][date_index],
+            head_to_head=head_to_head[date_index],
+            conference=conference,
+            division=division,
+            team_ids=np.array(team_ids),
+            playoff_spots=10 if start_year >= PLAY_IN_FIRST_SEASON else 8,
+        )
+        conference_rank, division_rank, games_back = table.ranks() if ranked else ({}, {}, {})
+        for i, team_id in enumerate(team_ids):
+            played = int(totals["games_played"][date_index, i])
+            if not played and not seeded_mask[i]:
+                continue
+            rows.append(
+                {
+                    "season": season,
+                    "season_type": season_type,
+                    "as_of_date": as_of,
+                    "team_id": team_id,
+                    "team_abbreviation": abbreviations[date_index][i],
+                    "conference": conference[i],
+                    "division": division[i],
+                    **{name: int(totals[name][date_index, i]) for name in COUNTS},
+                    "win_pct": totals["wins"][date_index, i] / played if played else None,
+                    "conference_rank": conference_rank.get(i),
+                    "division_rank": division_rank.get(i),
+                    "conference_games_back": games_back.get(i),
+                    "streak": streaks[date_index][i],
+                }
+            )
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    return frame.astype({"conference_rank": "Int64", "division_rank": "Int64", "win_pct": "Float64", "conference_games_back": "Float64"})
+
+
+def _lookup(aligned: pd.DataFrame, team_id: int, column: str) -> str | None:
+    return aligned.at[team_id, column] if team_id in aligned.index else None
+
+
+def _recent_form(d: np.ndarray, team: np.ndarray, win: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, list[list[str | None]]]:
+    """Wins in the last 10 games and the current streak of each team after each date."""
+    last10 = np.zeros(shape, dtype=np.int64)
+    streak: list[list[str | None]] = [[None] * shape[1] for _ in range(shape[0])]
+    order = np.lexsort((d, team))
+    for team_index, rows in groupby(order, key=lambda row: team[row]):
+        rows = list(rows)
+        results = win[rows]
+        run = 0
+        for k, row in enumerate(rows):
+            run = run + 1 if k and results[k] == results[k - 1] else 1
+            next_day = d[rows[k + 1]] if k + 1 < len(rows) else shape[0]
+            last10[d[row] : next_day, team_index] = results[max(0, k - 9) : k + 1].sum()
+            for day in range(d[row], next_day):
+                streak[day][team_index] = f"{'W' if results[k] else 'L'}{run}"
+    return last10, streak
+
+
+def _latest_abbreviations(
+    games: pd.DataFrame, team_ids: list[int], aligned: pd.DataFrame, index: dict[int, int], d: np.ndarray, shape: tuple[int, int]
+) -> list[list[str | None]]:
+    """The abbreviation each team used in its latest game through each date (the seed's before its first game)."""
+    current = [_lookup(aligned, x, "team_abbreviation") for x in team_ids]
+    by_day: list[list[str | None]] = []
+    rows_by_day = {k: list(v) for k, v in groupby(range(len(games)), key=lambda row: d[row])}
+    abbreviations = games.team_abbreviation.to_numpy()
+    teams = games.team_id.to_numpy()
+    for date_index in range(shape[0]):
+        for row in rows_by_day.get(date_index, []):
+            current[index[teams[row]]] = abbreviations[row]
+        by_day.append(list(current))
+    return by_day
+
+
+def _pct(wins: np.ndarray, losses: np.ndarray) -> np.ndarray:
+    games = wins + losses
+    return np.divide(wins, games, out=np.zeros(games.shape), where=games > 0)
+
+
+@dataclass
+class Table:
+    """The standings on one date, with what the tiebreakers need (arrays are indexed by team)."""
+
+    wins: np.ndarray
+    losses: np.ndarray
+    conference_wins: np.ndarray
+    conference_losses: np.ndarray
+    division_wins: np.ndarray
+    division_losses: np.ndarray
+    point_differential: np.ndarray
+    head_to_head: np.ndarray  # head_to_head[i, j]: wins of team i against team j
+    conference: np.ndarray
+    division: np.ndarray
+    team_ids: np.ndarray
+    playoff_spots: int
+
+    def ranks(self) -> tuple[dict[int, int], dict[int, int], dict[int, float]]:
+        """Conference ranks, division ranks and games behind the conference's first-ranked team."""
+        self.pct = _pct(self.wins, self.losses)
+        self.eligible = self.playoff_eligible()
+        division_rank: dict[int, int] = {}
+        for name in {x for x in self.division if x is not None}:
+            members = [i for i in range(len(self.team_ids)) if self.division[i] == name]
+            division_rank.update({i: k + 1 for k, i in enumerate(self.order(members, division_leaders=None))})
+        self.division_leaders = {i for i, rank in division_rank.items() if rank == 1}
+        conference_rank: dict[int, int] = {}
+        games_back: dict[int, float] = {}
+        for name in {x for x in self.conference if x is not None}:
+            members = [i for i in range(len(self.team_ids)) if self.conference[i] == name]
+            ordered = self.order(members, division_leaders=self.division_leaders)
+            leader = ordered[0]
+            for k, i in enumerate(ordered):
+                conference_rank[i] = k + 1
+                games_back[i] = ((self.wins[leader] - self.wins[i]) + (self.losses[i] - self.losses[leader])) / 2
+        return conference_rank, division_rank, games_back
+
+    def playoff_eligible(self) -> dict[str, set[int]]:
+        """Per conference, the teams at or above the last play-in (or playoff) spot's win percentage, ties included."""
+        eligible = {}
+        for name in {x for x in self.conference if x is not None}:
+            members = [i for i in range(len(self.team_ids)) if self.conference[i] == name]
+            cut = sorted((self.pct[i] for i in members), reverse=True)[: self.playoff_spots][-1]
+            eligible[name] = {i for i in members if self.pct[i] >= cut}
+        return eligible
+
+    def order(self, members: list[int], division_leaders: set[int] | None) -> list[int]:
+        """Members by win percentage, each tie broken by the official procedure."""
+        ordered: list[int] = []
+        by_pct = sorted(members, key=lambda i: -self.pct[i])
+        for _, tied in groupby(by_pct, key=lambda i: self.pct[i]):
+            ordered += self.break_tie(list(tied), division_leaders)
+        return ordered
+
+    def break_tie(self, tied: list[int], division_leaders: set[int] | None) -> list[int]:
+        """Apply the two-team or multi-team criteria in the league's order; every group a criterion
+        separates is broken again from the first criterion, and a tie that survives them all goes by
+        team id (the league would draw lots)."""
+        if len(tied) == 1:
+            return tied
+        leader = None if division_leaders is None else [float(i in division_leaders) for i in tied]
+        if len(tied) == 2:
+            criteria = [self.head_to_head_pct(tied), leader]
+        else:
+            criteria = [leader, self.head_to_head_pct(tied)]
+        criteria += [
+            self.division_pct(tied),
+            list(_pct(self.conference_wins[tied], self.conference_losses[tied])),
+            self.pct_against_eligible(tied, own_conference=True),
+            self.pct_against_eligible(tied, own_conference=False),
+            [float(x) for x in self.point_differential[tied]],
+        ]
+        for values in criteria:
+            if values is None or len(set(values)) == 1:
+                continue
+            by_value = sorted(zip(values, tied), key=lambda pair: -pair[0])
+            ordered: list[int] = []
+            for _, group in groupby(by_value, key=lambda pair: pair[0]):
+                ordered += self.break_tie([i for _, i in group], division_leaders)
+            return ordered
+        return sorted(tied, key=lambda i: self.team_ids[i])
+
+    def head_to_head_pct(self, tied: list[int]) -> list[float] | None:
+        """Win percentage in the games among the tied teams; not applicable until each has played one."""
+        wins = self.head_to_head[np.ix_(tied, tied)].sum(axis=1)
+        losses = self.head_to_head[np.ix_(tied, tied)].sum(axis=0)
+        if ((wins + losses) == 0).any():
+            return None
+        return list(_pct(wins, losses))
+
+    def division_pct(self, tied: list[int]) -> list[float] | None:
+        """Division win percentage, only when all tied teams share a division."""
+        if len({self.division[i] for i in tied}) != 1 or self.division[tied[0]] is None:
+            return None
+        return list(_pct(self.division_wins[tied], self.division_losses[tied]))
+
+    def pct_against_eligible(self, tied: list[int], own_conference: bool) -> list[float] | None:
+        """Win percentage against the playoff-eligible teams of the tied teams' own or the other conference."""
+        own = self.conference[tied[0]]
+        pools = [pool for name, pool in self.eligible.items() if (name == own) == own_conference]
+        if not pools:
+            return None
+        values = []
+        for i in tied:
+            opponents = sorted(pools[0] - {i})
+            values.append(float(_pct(self.head_to_head[i, opponents].sum(), self.head_to_head[opponents, i].sum())))
+        return values
