@@ -26,7 +26,8 @@ SELECT
   team_games.pts AS team_pts
 FROM player_totals
 JOIN core.fct_team_games AS team_games
-  ON player_totals.game_id = team_games.game_id AND player_totals.team_id = team_games.team_id
+  ON player_totals.game_id = team_games.game_id
+  AND player_totals.team_id = team_games.team_id
 WHERE
   player_totals.pts <> team_games.pts
   OR player_totals.fgm <> team_games.fgm

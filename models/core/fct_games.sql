@@ -31,7 +31,8 @@ MODEL (
         winner_team_id
       )
     ),
-    one_winner_per_game
+    one_winner_per_game,
+    games_inside_their_season
   )
 );
 

@@ -111,7 +111,8 @@ WITH player_games AS (
     )::INT AS double_digit_categories
   FROM player_games
   LEFT JOIN team_games
-    ON player_games.game_id = team_games.game_id AND player_games.team_id = team_games.team_id
+    ON player_games.game_id = team_games.game_id
+    AND player_games.team_id = team_games.team_id
 )
 SELECT
   game_id,

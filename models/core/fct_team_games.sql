@@ -20,7 +20,9 @@ MODEL (
   ),
   audits (
     unique_combination_of_columns(columns := (game_id, team_id)),
-    not_null(columns := (game_id, team_id, game_date, season, opponent_team_id, location, pts, opp_pts)),
+    not_null(
+      columns := (game_id, team_id, game_date, season, opponent_team_id, location, pts, opp_pts)
+    ),
     points_add_up,
     two_teams_per_game,
     percentages_between_0_and_1(columns := (fg_pct, fg3_pct, ft_pct))

@@ -7,7 +7,7 @@ MODEL (
   description 'One row per player per season and season type: totals, per-game and per-36-minute lines, shooting efficiency, average game score, double-doubles and triple-doubles. A player traded mid-season has one row covering all his teams.',
   column_descriptions (
     season_type = 'Regular Season, PlayIn, Playoffs or Pre Season',
-    team_abbreviations = 'Teams played for, in order of first game',
+    team_abbreviations = 'Teams played for, alphabetical',
     games = 'Games played',
     ts_pct = 'True shooting percentage: PTS / (2 (FGA + 0.44 FTA))',
     efg_pct = 'Effective field-goal percentage: (FGM + 0.5 FG3M) / FGA',
@@ -28,7 +28,9 @@ WITH season_totals AS (
     game_type AS season_type,
     player_id,
     ARG_MAX(player_name, game_date) AS player_name,
-    STRING_AGG(DISTINCT team_abbreviation, ', ' ORDER BY team_abbreviation) AS team_abbreviations,
+    LISTAGG(DISTINCT team_abbreviation, ', '
+    ORDER BY
+      team_abbreviation) AS team_abbreviations,
     COUNT(*) AS games,
     SUM(minutes) AS minutes,
     SUM(pts) AS pts,
