@@ -1,0 +1,183 @@
+"""The SQLMesh workflow on a scratch copy of the project: dev environments, table_diff, virtual
+promotion, forward-only changes, restatement and scheduled runs."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pytest
+from conftest import REPO, Warehouse
+from sqlmesh import Context
+from sqlmesh.utils import CompletionStatus
+
+PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "macros", "audits", "seeds", "tests/models")
+# The warehouse is built as it would have been on the morning of 2026-02-15, with games through the 14th.
+BUILT_ON = "2026-02-15"
+REGULAR_SEASON = ("--season", "2025-26", "--season-type", "Regular Season")
+
+
+class Project:
+    """A copy of the project's SQLMesh files with its own warehouse."""
+
+    def __init__(self, root: Path, warehouse: Warehouse) -> None:
+        self.root = root
+        self.warehouse = warehouse
+
+    @contextmanager
+    def context(self) -> Iterator[Context]:
+        """A SQLMesh context that lets go of the DuckDB file when done (DuckDB allows one writer)."""
+        context = Context(paths=str(self.root))
+        try:
+            yield context
+        finally:
+            context.close()
+
+    def edit(self, model: str, old: str, new: str) -> None:
+        path = self.root / "models" / model
+        text = path.read_text()
+        assert old in text, f"{old!r} not in {model}"
+        path.write_text(text.replace(old, new))
+
+    def physical_tables(self) -> set[tuple[str, str]]:
+        return set(
+            self.warehouse.query(
+                "select table_schema, table_name from information_schema.tables where table_schema like 'sqlmesh__%'"
+            )
+        )
+
+    def prod_intervals(self, context: Context) -> dict[str, list[tuple[int, int]]]:
+        prod = context.state_reader.get_environment("prod")
+        snapshots = context.state_reader.get_snapshots(prod.snapshots)
+        return {snapshot.name: list(snapshot.intervals) for snapshot in snapshots.values()}
+
+
+@pytest.fixture
+def project(tmp_path: Path, league: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in PROJECT_FILES:
+        source = REPO / name
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    warehouse = Warehouse(tmp_path / "warehouse" / "warehouse.duckdb")
+    monkeypatch.setenv("NBA_WAREHOUSE_DB", str(warehouse.db))
+    result = warehouse.cli("ingest", *REGULAR_SEASON, "--end", "2026-02-14", "--replay", str(league))
+    assert result.returncode == 0, result.stderr
+    built = Project(root, warehouse)
+    with built.context() as context:
+        context.plan("prod", execution_time=BUILT_ON, no_prompts=True, auto_apply=True, skip_tests=True)
+    return built
+
+
+def name(model: str) -> str:
+    return f'"warehouse"."{model.split(".")[0]}"."{model.split(".")[1]}"'
+
+
+def test_a_dev_change_backfills_only_its_model_and_children_then_promotes_without_recomputing(project):
+    prod_before = project.warehouse.query("select player_id, game_score_per_game from marts.player_season_stats order by 1")
+    project.edit("core/fct_player_games.sql", "+ 0.7 * blk - 0.4 * pf - tov AS game_score", "+ 0.7 * blk - 0.4 * pf - 1.0 * tov - 0 AS game_score")
+    project.edit("core/fct_player_games.sql", "+ 0.7 * oreb + 0.3 * dreb", "+ 0.75 * oreb + 0.3 * dreb")
+
+    with project.context() as context:
+        plan = context.plan("dev", execution_time=BUILT_ON, no_prompts=True, skip_tests=True)
+        backfilled = {interval.snapshot_id.name for interval in plan.missing_intervals}
+        assert backfilled == {name("core.fct_player_games"), name("marts.player_season_stats"), name("marts.player_form")}
+        assert {snapshot.name for snapshot in plan.directly_modified} == {name("core.fct_player_games")}
+        context.apply(plan)
+
+    assert project.warehouse.query("select player_id, game_score_per_game from marts.player_season_stats order by 1") == prod_before
+    dev = project.warehouse.query("select player_id, game_score_per_game from marts__dev.player_season_stats order by 1")
+    assert len(dev) == len(prod_before) and dev != prod_before
+
+    with project.context() as context:
+        (diff,) = context.table_diff("prod", "dev", select_models={"marts.player_season_stats"}, show=False)
+        assert diff.row_diff().full_match_count < len(prod_before)
+        assert diff.row_diff().join_count == len(prod_before)
+
+    tables_before = project.physical_tables()
+    with project.context() as context:
+        promotion = context.plan("prod", execution_time=BUILT_ON, no_prompts=True, skip_tests=True)
+        assert promotion.missing_intervals == []
+        context.apply(promotion)
+    assert project.physical_tables() == tables_before
+    assert project.warehouse.query("select player_id, game_score_per_game from marts.player_season_stats order by 1") == dev
+
+
+def test_a_forward_only_change_applies_from_its_effective_date_without_rebuilding_history(project):
+    tables_before = project.physical_tables()
+    project.edit("core/fct_team_games.sql", "  team_boxes.box_source\n", "  team_boxes.box_source,\n  team_boxes.minutes > 240 AS went_to_overtime\n")
+    with project.context() as context:
+        plan = context.plan(
+            "prod", execution_time=BUILT_ON, forward_only=True, effective_from="2026-02-10", no_prompts=True, skip_tests=True
+        )
+        ranges = {
+            interval.snapshot_id.name: (min(s for s, _ in interval.intervals), max(e for _, e in interval.intervals))
+            for interval in plan.missing_intervals
+        }
+        context.apply(plan)
+    # the effective date less the model's 7-day lookback, so the first effective day is whole
+    assert ranges[name("core.fct_team_games")] == (1770076800000, 1771113600000)  # [2026-02-03, 2026-02-15)
+    assert all(start >= 1770076800000 for start, _ in ranges.values())
+    assert project.physical_tables() == tables_before
+    filled = dict(
+        project.warehouse.query(
+            "select game_date >= '2026-02-03', count(went_to_overtime) = count(*) from core.fct_team_games group by 1"
+        )
+    )
+    assert filled == {True: True, False: False}
+
+
+def test_a_stat_correction_is_fixed_by_restating_just_its_range(project):
+    game_id, team_id = project.warehouse.query(
+        "select game_id, team_id from raw.team_game_logs where game_date = '2025-12-01' and wl = 'W' order by game_id limit 1"
+    )[0]
+    points = f"select pts, ftm from core.fct_team_games where game_id = '{game_id}' and team_id = {team_id}"
+    (pts, ftm), = project.warehouse.query(points)
+    untouched = "select * from core.fct_team_games where game_id <> '{0}'"
+    others_before = set(project.warehouse.query(untouched.format(game_id)))
+    standings_before = set(project.warehouse.query("select * from marts.standings where as_of_date <> '2025-12-01'"))
+    with duckdb.connect(str(project.warehouse.db)) as con:  # the corrected row, as a re-fetch would merge it
+        con.execute(f"update raw.team_game_logs set pts = pts + 1, ftm = ftm + 1 where game_id = '{game_id}' and team_id = {team_id}")
+
+    with project.context() as context:
+        plan = context.plan(
+            "prod", restate_models=["core.fct_team_games"], start="2025-12-01", end="2025-12-01",
+            execution_time=BUILT_ON, no_prompts=True, skip_tests=True,
+        )
+        restated = {interval.snapshot_id.name: interval.intervals for interval in plan.missing_intervals}
+        context.apply(plan)
+    assert restated[name("core.fct_team_games")] == [(1764547200000, 1764633600000)]  # 2025-12-01 only
+    assert set(project.warehouse.query(untouched.format(game_id))) == others_before
+    assert project.warehouse.query(points) == [(pts + 1, ftm + 1)]
+    assert project.warehouse.scalar(f"select count(*) from core.fct_team_games where game_id = '{game_id}' and pts <> opp_pts + plus_minus") == 2
+    assert project.warehouse.scalar(
+        f"select count(*) from core.fct_team_games f join staging.team_game_logs t using (game_id, team_id) "
+        f"where game_id = '{game_id}' and f.pts = t.pts and f.ftm = t.ftm"
+    ) == 2
+    assert set(project.warehouse.query("select * from marts.standings where as_of_date <> '2025-12-01'")) == standings_before
+
+
+def test_a_scheduled_run_processes_only_the_new_day_and_then_nothing(project, league):
+    with project.context() as context:
+        intervals_before = project.prod_intervals(context)
+    result = project.warehouse.cli("ingest", *REGULAR_SEASON, "--start", "2026-02-15", "--end", "2026-02-15", "--replay", str(league))
+    assert result.returncode == 0, result.stderr
+
+    with project.context() as context:
+        assert context.run(execution_time="2026-02-16") == CompletionStatus.SUCCESS
+        intervals_after = project.prod_intervals(context)
+        assert context.run(execution_time="2026-02-16") == CompletionStatus.NOTHING_TO_DO
+        assert project.prod_intervals(context) == intervals_after
+
+        incremental = {model.fqn for model in context.models.values() if model.kind.is_incremental_by_time_range}
+
+    assert len(incremental) == 5
+    for model in incremental:  # one contiguous range, now ending a day later: [1946-11-01, 2026-02-16)
+        assert intervals_before[model] == [(intervals_before[model][0][0], 1771113600000)], model
+        assert intervals_after[model] == [(intervals_before[model][0][0], 1771200000000)], model
+    latest = project.warehouse.query("select max(as_of_date) from marts.standings where season_type = 'Regular Season'")
+    assert str(latest[0][0]) == "2026-02-15"
