@@ -32,38 +32,7 @@ MODEL (
   )
 );
 
-WITH team_logs AS (
-  SELECT
-    game_id,
-    game_date,
-    game_type,
-    season,
-    team_id,
-    team_abbreviation,
-    team_name,
-    is_home,
-    minutes,
-    fgm,
-    fga,
-    fg3m,
-    fg3a,
-    ftm,
-    fta,
-    oreb,
-    dreb,
-    reb,
-    ast,
-    stl,
-    blk,
-    tov,
-    pf,
-    pts,
-    plus_minus,
-    'team_log' AS box_source
-  FROM staging.team_game_logs
-  WHERE
-    game_date BETWEEN @start_date AND @end_date
-), player_logs AS (
+WITH player_logs AS (
   SELECT
     game_id,
     game_date,
@@ -101,7 +70,7 @@ WITH team_logs AS (
     team_id,
     ANY_VALUE(team_abbreviation) AS team_abbreviation,
     NULL::TEXT AS team_name,
-    BOOL_OR(CAST(is_home AS BOOLEAN)) AS is_home,
+    BOOL_OR(is_home::BOOLEAN) AS is_home,
     ROUND(SUM(minutes))::INT AS minutes,
     SUM(fgm) AS fgm,
     SUM(fga) AS fga,
@@ -125,7 +94,7 @@ WITH team_logs AS (
     NOT EXISTS(
       SELECT
         1
-      FROM team_logs
+      FROM staging.team_game_logs AS team_logs
       WHERE
         team_logs.game_id = player_logs.game_id
         AND team_logs.team_id = player_logs.team_id
@@ -160,8 +129,10 @@ WITH team_logs AS (
     pf,
     pts,
     plus_minus,
-    box_source
-  FROM team_logs
+    'team_log' AS box_source
+  FROM staging.team_game_logs
+  WHERE
+    game_date BETWEEN @start_date AND @end_date
   UNION ALL
   SELECT
     game_id,
