@@ -181,3 +181,22 @@ def test_a_scheduled_run_processes_only_the_new_day_and_then_nothing(project, le
         assert intervals_after[model] == [(intervals_before[model][0][0], 1771200000000)], model
     latest = project.warehouse.query("select max(as_of_date) from marts.standings where season_type = 'Regular Season'")
     assert str(latest[0][0]) == "2026-02-15"
+
+
+def test_a_trade_seen_by_the_next_run_opens_a_new_player_version(project):
+    person_id, team_id = project.warehouse.query(
+        "select person_id, team_id from staging.players where team_id is not null order by person_id limit 1"
+    )[0]
+    new_team = project.warehouse.scalar(f"select min(team_id) from staging.teams where team_id <> {team_id}")
+    with duckdb.connect(str(project.warehouse.db)) as con:  # the next day's roster snapshot shows the trade
+        con.execute(f"update raw.players set team_id = {new_team} where person_id = {person_id}")
+
+    with project.context() as context:
+        assert context.run(execution_time="2026-02-16") == CompletionStatus.SUCCESS
+    versions = project.warehouse.query(
+        f"select team_id, valid_to is null from core.dim_players where person_id = {person_id} order by valid_from"
+    )
+    assert versions == [(team_id, False), (new_team, True)]
+    assert project.warehouse.scalar("select count(*) from core.dim_players where valid_to is null") == project.warehouse.scalar(
+        "select count(*) from staging.players"
+    )
