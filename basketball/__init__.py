@@ -1,0 +1,1 @@
+"""Basketball logic shared by the Python models: Elo ratings and the league's tiebreakers."""
