@@ -1,10 +1,10 @@
 """FiveThirtyEight-style NBA Elo: margin-of-victory multiplier, home-court advantage and
-regression toward the mean between seasons. Parameters come from SQLMesh variables
-(config.yaml) so a change to any of them re-plans the models that use them."""
+regression toward the mean between seasons. The parameters are the SQLMesh variable
+``elo`` (config.yaml); a model reads it with a literal ``context.var("elo")``, which is how
+SQLMesh sees the dependency and re-plans the model when a parameter changes."""
 
 from __future__ import annotations
 
-import typing as t
 from dataclasses import dataclass
 
 
@@ -15,18 +15,6 @@ class EloParameters:
     mean: float
     season_carryover: float
     points_per_rating: float
-
-    @classmethod
-    def from_variables(cls, context: t.Any) -> EloParameters:
-        """Read from a SQLMesh context; the literal ``context.var`` calls are how SQLMesh sees which
-        variables a Python model uses."""
-        return cls(
-            k=float(context.var("elo_k")),
-            home_advantage=float(context.var("elo_home_advantage")),
-            mean=float(context.var("elo_mean")),
-            season_carryover=float(context.var("elo_season_carryover")),
-            points_per_rating=float(context.var("elo_points_per_rating")),
-        )
 
     def home_edge(self, home: float, away: float, neutral: bool) -> float:
         """The home side's rating edge, home-court advantage included unless the site is neutral."""

@@ -175,7 +175,7 @@ def test_a_scheduled_run_processes_only_the_new_day_and_then_nothing(project, le
 
         incremental = {model.fqn for model in context.models.values() if model.kind.is_incremental_by_time_range}
 
-    assert len(incremental) == 5
+    assert {name("core.fct_team_games"), name("marts.standings"), name("marts.player_form")} <= incremental
     for model in incremental:  # one contiguous range, now ending a day later: [1946-11-01, 2026-02-16)
         assert intervals_before[model] == [(intervals_before[model][0][0], 1771113600000)], model
         assert intervals_after[model] == [(intervals_before[model][0][0], 1771200000000)], model

@@ -25,8 +25,7 @@ RATED_GAME_TYPES = ("Regular Season", "PlayIn", "Playoffs", "NBA Cup Final")
     description=(
         "One row per team per game date: the team's Elo rating before and after the game, with the pre-game "
         "win probability. Ratings before a date use only earlier games. Each run replays every game since the "
-        "first loaded season (ratings are a chain) and writes its own dates. Parameters: the elo_* variables "
-        "in config.yaml."
+        "first loaded season (ratings are a chain) and writes its own dates. Parameters: the elo variable in config.yaml."
     ),
     columns={
         "game_date": "date",
@@ -58,7 +57,7 @@ RATED_GAME_TYPES = ("Regular Season", "PlayIn", "Playoffs", "NBA Cup Final")
     ],
 )
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> t.Iterator[pd.DataFrame]:
-    parameters = EloParameters.from_variables(context)
+    parameters = EloParameters(**context.var("elo"))
     game_types = ", ".join(f"'{g}'" for g in RATED_GAME_TYPES)
     games = context.fetchdf(
         f"""

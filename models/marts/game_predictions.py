@@ -59,7 +59,7 @@ PREDICTED_GAME_TYPES = ("Regular Season", "PlayIn", "Playoffs", "NBA Cup Final")
     ],
 )
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> pd.DataFrame:
-    parameters = EloParameters.from_variables(context)
+    parameters = EloParameters(**context.var("elo"))
     game_types = ", ".join(f"'{g}'" for g in PREDICTED_GAME_TYPES)
     games = context.fetchdf(
         f"""
