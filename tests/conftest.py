@@ -16,6 +16,8 @@ from pipelines.synth import write_league
 
 REPO = Path(__file__).resolve().parent.parent
 RECORDED = REPO.parent / "shared" / "nba_recorded"
+# season simulations per as-of date in test warehouses: enough to exercise them, few enough to be quick
+SIMULATIONS = "50"
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Warehouse:
         return {
             **os.environ,
             "NBA_WAREHOUSE_DB": str(self.db),
+            "NBA_WAREHOUSE_SIMULATIONS": SIMULATIONS,
             # retries stay real but do not sleep in tests
             "RUNTIME__REQUEST_BACKOFF_FACTOR": "0",
             "RUNTIME__REQUEST_MAX_ATTEMPTS": "3",

@@ -10,7 +10,7 @@ from typing import Iterator
 
 import duckdb
 import pytest
-from conftest import REPO, Warehouse
+from conftest import REPO, SIMULATIONS, Warehouse
 from sqlmesh import Context
 from sqlmesh.utils import CompletionStatus
 
@@ -65,6 +65,7 @@ def project(tmp_path: Path, league: Path, monkeypatch: pytest.MonkeyPatch) -> Pr
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
     warehouse = Warehouse(tmp_path / "warehouse" / "warehouse.duckdb")
     monkeypatch.setenv("NBA_WAREHOUSE_DB", str(warehouse.db))
+    monkeypatch.setenv("NBA_WAREHOUSE_SIMULATIONS", SIMULATIONS)
     result = warehouse.cli("ingest", *REGULAR_SEASON, "--end", "2026-02-14", "--replay", str(league))
     assert result.returncode == 0, result.stderr
     built = Project(root, warehouse)

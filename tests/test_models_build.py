@@ -31,3 +31,11 @@ def test_full_league_builds_and_facts_agree_with_the_logs(warehouse, league):
     by_type = dict(warehouse.query("select game_type, count(*) from core.fct_games group by all"))
     assert by_type["Regular Season"] > 1230 and by_type["PlayIn"] == 6 and by_type["Playoffs"] >= 60
     assert warehouse.scalar("select count(*) from core.fct_games") == warehouse.scalar("select count(distinct game_id) from raw.team_game_logs")
+    simulated = warehouse.query(
+        """
+        select count(distinct as_of_date), count(*) filter (where games_left > 0), round(sum(title_probability), 6)
+        from marts.season_simulations where season = '2025-26' and as_of_date = (
+          select max(as_of_date) from marts.season_simulations where season = '2025-26')
+        """
+    )
+    assert simulated == [(1, 30, 1.0)]  # through 2026-02-21 every team still has games to play

@@ -1,0 +1,43 @@
+"""The season simulation is seeded, and its outcomes obey the bracket's arithmetic."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from season_simulation import opening_night  # noqa: E402
+
+from basketball.elo import EloParameters
+from basketball.simulation import simulate
+
+PARAMETERS = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28)
+
+
+def test_the_same_seed_gives_the_same_season_and_another_seed_does_not():
+    season = opening_night(np.random.default_rng(3))
+    first, again, other = (simulate(season, PARAMETERS, 200, seed) for seed in (11, 11, 12))
+    assert np.array_equal(first.wins, again.wins) and np.array_equal(first.seeds, again.seeds)
+    assert all(np.array_equal(first.reached[r], again.reached[r]) for r in first.reached)
+    assert not np.array_equal(first.wins, other.wins)
+
+
+def test_every_simulated_bracket_is_whole():
+    season = opening_night(np.random.default_rng(3))
+    outcome = simulate(season, PARAMETERS, 300, seed=5)
+    runs = len(outcome.wins)
+    assert np.array_equal(np.sort(outcome.seeds, axis=1), np.tile(np.repeat(np.arange(1, 16), 2), (runs, 1)))
+    assert (outcome.reached["playoffs"].sum(axis=1) == 16).all()
+    assert (outcome.play_in.sum(axis=1) == 8).all()
+    assert (outcome.reached["second_round"].sum(axis=1) == 8).all()
+    assert (outcome.reached["conference_finals"].sum(axis=1) == 4).all()
+    assert (outcome.reached["finals"].sum(axis=1) == 2).all()
+    assert (outcome.reached["title"].sum(axis=1) == 1).all()
+    # seeds 1-6 always reach the first round; nobody reaches a round without the one before
+    assert outcome.reached["playoffs"][outcome.seeds <= 6].all()
+    assert not (outcome.reached["title"] & ~outcome.reached["finals"]).any()
+    stronger = season.ratings.argmax()
+    assert outcome.reached["title"][:, stronger].mean() > 1 / 30
