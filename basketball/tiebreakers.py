@@ -12,6 +12,25 @@ from dataclasses import dataclass
 from itertools import groupby
 
 import numpy as np
+import pandas as pd
+
+# The play-in began in 2020-21: from then seeds 1-10 go on playing, before it 1-8.
+PLAY_IN_FIRST_SEASON = 2020
+
+
+def has_play_in(start_year: int) -> bool:
+    return start_year >= PLAY_IN_FIRST_SEASON
+
+
+def playoff_spots(start_year: int) -> int:
+    """Places that reach the play-in or the playoffs: the teams the tiebreakers call playoff-eligible."""
+    return 10 if has_play_in(start_year) else 8
+
+
+def alignment(divisions: pd.DataFrame, start_year: int) -> pd.DataFrame:
+    """The rows of seeds.team_divisions valid in the season starting in ``start_year``, by team id."""
+    valid = (divisions.first_season <= start_year) & (divisions.last_season.isna() | (divisions.last_season >= start_year))
+    return divisions[valid].set_index("team_id")
 
 
 def _pct(wins: np.ndarray, losses: np.ndarray) -> np.ndarray:

@@ -13,10 +13,10 @@ from sqlmesh.core.model.kind import ModelKindName
 
 from basketball.elo import EloParameters
 from basketball.simulation import ROUNDS, Season, simulate
+from basketball.tiebreakers import alignment, has_play_in, playoff_spots
 
 GRAIN = ["season", "as_of_date", "team_id"]
 SEEDS = list(range(1, 16))
-PLAY_IN_FIRST_SEASON = 2020
 
 COLUMNS = {
     "season": "text",
@@ -105,9 +105,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     frames = []
     for season, season_games in games.groupby("season", sort=True):
         start_year = int(season[:4])
-        aligned = divisions[
-            (divisions.first_season <= start_year) & (divisions.last_season.isna() | (divisions.last_season >= start_year))
-        ].set_index("team_id")
+        aligned = alignment(divisions, start_year)
         if aligned.empty or not set(season_games.home_team_id) | set(season_games.away_team_id) <= set(aligned.index):
             continue
         played_dates = sorted(set(season_games.game_date[season_games.home_pts.notna()]))
@@ -157,8 +155,8 @@ def _season_as_of(
         remaining_home=remaining.home_team_id.map(index).to_numpy(dtype=np.int64),
         remaining_away=remaining.away_team_id.map(index).to_numpy(dtype=np.int64),
         remaining_neutral=remaining.is_neutral_site.fillna(False).to_numpy(dtype=bool),
-        playoff_spots=10 if start_year >= PLAY_IN_FIRST_SEASON else 8,
-        has_play_in=start_year >= PLAY_IN_FIRST_SEASON,
+        playoff_spots=playoff_spots(start_year),
+        has_play_in=has_play_in(start_year),
     )
 
 

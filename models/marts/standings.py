@@ -13,13 +13,11 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from basketball.tiebreakers import Table
+from basketball.tiebreakers import Table, alignment, playoff_spots
 
 GRAIN = ["season", "season_type", "as_of_date", "team_id"]
 SEASON_TYPES = ("Pre Season", "Regular Season", "PlayIn", "Playoffs")
 RANKED_SEASON_TYPE = "Regular Season"
-# Seeds 1-10 reach the play-in or better from 2020-21, 1-8 before it.
-PLAY_IN_FIRST_SEASON = 2020
 
 COUNTS = [
     "games_played",
@@ -129,9 +127,7 @@ def season_standings(
 ) -> pd.DataFrame:
     """Standings of one season type of one season on each of its game dates in [start, end]."""
     start_year = int(season[:4])
-    aligned = divisions[
-        (divisions.first_season <= start_year) & (divisions.last_season.isna() | (divisions.last_season >= start_year))
-    ].set_index("team_id")
+    aligned = alignment(divisions, start_year)
     seeded = aligned.index.tolist() if season_type == RANKED_SEASON_TYPE else []
     team_ids = sorted(set(games.team_id) | set(seeded))
     index = {team_id: i for i, team_id in enumerate(team_ids)}
@@ -195,7 +191,7 @@ def season_standings(
             conference=conference,
             division=division,
             team_ids=np.array(team_ids),
-            playoff_spots=10 if start_year >= PLAY_IN_FIRST_SEASON else 8,
+            playoff_spots=playoff_spots(start_year),
         )
         conference_rank, division_rank, games_back = table.ranks() if ranked else ({}, {}, {})
         for i, team_id in enumerate(team_ids):
