@@ -5,7 +5,12 @@ SQLMesh sees the dependency and re-plans the model when a parameter changes."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+import numpy as np
+
+Ratings = float | np.ndarray  # one game, or one value per game
 
 
 @dataclass(frozen=True)
@@ -16,14 +21,21 @@ class EloParameters:
     season_carryover: float
     points_per_rating: float
 
-    def home_edge(self, home: float, away: float, neutral: bool) -> float:
+    def home_edge(self, home: Ratings, away: Ratings, neutral: bool | np.ndarray) -> Ratings:
         """The home side's rating edge, home-court advantage included unless the site is neutral."""
-        return home - away + (0.0 if neutral else self.home_advantage)
+        return home - away + np.where(neutral, 0.0, self.home_advantage)
 
-    def win_probability(self, edge: float) -> float:
+    def win_probability(self, edge: Ratings) -> Ratings:
         return 1.0 / (1.0 + 10.0 ** (-edge / 400.0))
 
-    def predicted_margin(self, edge: float) -> float:
+    def entering(self, rating: float | None, rating_season: str | None, season: str) -> float:
+        """The rating a team brings into a game of ``season``, from its latest rating: the mean before
+        its first game, regressed once when that rating is from an earlier season."""
+        if rating is None or (isinstance(rating, float) and math.isnan(rating)):
+            return self.mean
+        return rating if rating_season == season else self.new_season(rating)
+
+    def predicted_margin(self, edge: Ratings) -> Ratings:
         return edge / self.points_per_rating
 
     def new_season(self, rating: float) -> float:

@@ -50,11 +50,11 @@ class Outcome:
 def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) -> Outcome:
     rng = np.random.default_rng(seed)
     n = len(season.team_ids)
-    edge = season.ratings[season.remaining_home] - season.ratings[season.remaining_away]
-    edge = edge + np.where(season.remaining_neutral, 0.0, parameters.home_advantage)
-    home_probability = 1.0 / (1.0 + 10.0 ** (-edge / 400.0))
-    home_won = rng.random((runs, len(edge))) < home_probability
-    margin = np.maximum(1.0, np.abs(edge / parameters.points_per_rating))
+    edge = parameters.home_edge(
+        season.ratings[season.remaining_home], season.ratings[season.remaining_away], season.remaining_neutral
+    )
+    home_won = rng.random((runs, len(edge))) < parameters.win_probability(edge)
+    margin = np.maximum(1.0, np.abs(parameters.predicted_margin(edge)))
 
     played_margin = season.played_home_pts - season.played_away_pts
     winner = np.where(played_margin > 0, season.played_home, season.played_away)
@@ -145,8 +145,8 @@ def _game(
     home: np.ndarray, away: np.ndarray, season: Season, parameters: EloParameters, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """One game per simulation at the first team's arena: (winners, losers)."""
-    edge = season.ratings[home] - season.ratings[away] + parameters.home_advantage
-    home_won = rng.random(len(home)) < 1.0 / (1.0 + 10.0 ** (-edge / 400.0))
+    edge = parameters.home_edge(season.ratings[home], season.ratings[away], neutral=False)
+    home_won = rng.random(len(home)) < parameters.win_probability(edge)
     return np.where(home_won, home, away), np.where(home_won, away, home)
 
 
@@ -156,7 +156,7 @@ def _series(
     """Best of seven, 2-2-1-1-1, the higher seed at home in games 1, 2, 5 and 7: the winners.
     Playing all seven games picks the same winner as stopping at four wins."""
     difference = season.ratings[higher] - season.ratings[lower]
-    at_home = 1.0 / (1.0 + 10.0 ** (-(difference + parameters.home_advantage) / 400.0))
-    away = 1.0 / (1.0 + 10.0 ** (-(difference - parameters.home_advantage) / 400.0))
+    at_home = parameters.win_probability(difference + parameters.home_advantage)
+    away = parameters.win_probability(difference - parameters.home_advantage)
     higher_wins = rng.binomial(4, at_home) + rng.binomial(3, away)
     return np.where(higher_wins >= 4, higher, lower)

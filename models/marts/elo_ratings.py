@@ -74,15 +74,11 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
 
 def rate(games: pd.DataFrame, parameters: EloParameters) -> t.Iterator[dict[str, t.Any]]:
     """Play the games in order, yielding both teams' rows for each."""
-    ratings: dict[int, tuple[float, str]] = {}
-
-    def entering(team_id: int, season: str) -> float:
-        rating, last_season = ratings.get(team_id, (parameters.mean, season))
-        return rating if last_season == season else parameters.new_season(rating)
-
+    ratings: dict[int, tuple[float | None, str | None]] = {}
     for game in games.itertuples(index=False):
-        home, away = entering(game.home_team_id, game.season), entering(game.away_team_id, game.season)
-        edge = parameters.home_edge(home, away, bool(game.is_neutral_site))
+        home = parameters.entering(*ratings.get(game.home_team_id, (None, None)), game.season)
+        away = parameters.entering(*ratings.get(game.away_team_id, (None, None)), game.season)
+        edge = float(parameters.home_edge(home, away, bool(game.is_neutral_site)))
         margin = int(game.home_pts - game.away_pts)
         shift = parameters.shift(edge, margin > 0, margin)
         ratings[game.home_team_id] = (home + shift, game.season)

@@ -94,9 +94,9 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         order by games.game_date, games.game_id
         """
     )
-    home_elo = _entering(games.home_rating, games.home_rating_season, games.season, parameters)
-    away_elo = _entering(games.away_rating, games.away_rating_season, games.season, parameters)
-    edge = home_elo - away_elo + np.where(games.is_neutral_site.astype(bool), 0.0, parameters.home_advantage)
+    home_elo = np.array([parameters.entering(*x) for x in zip(games.home_rating, games.home_rating_season, games.season)])
+    away_elo = np.array([parameters.entering(*x) for x in zip(games.away_rating, games.away_rating_season, games.season)])
+    edge = parameters.home_edge(home_elo, away_elo, games.is_neutral_site.astype(bool).to_numpy())
     return pd.DataFrame(
         {
             "game_id": games.game_id,
@@ -108,17 +108,10 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
             "is_neutral_site": games.is_neutral_site.astype(bool),
             "home_elo": home_elo,
             "away_elo": away_elo,
-            "home_win_probability": [parameters.win_probability(x) for x in edge],
-            "predicted_home_margin": [parameters.predicted_margin(x) for x in edge],
+            "home_win_probability": parameters.win_probability(edge),
+            "predicted_home_margin": parameters.predicted_margin(edge),
             "home_won": games.home_won,
             "home_margin": games.home_margin,
         }
     )
 
-
-def _entering(rating: pd.Series, rating_season: pd.Series, season: pd.Series, parameters: EloParameters) -> np.ndarray:
-    """The rating a team brings into a game: the mean before its first game, regressed across a new season."""
-    known = rating.notna().to_numpy()
-    same_season = (rating_season == season).to_numpy()
-    values = rating.fillna(parameters.mean).to_numpy(dtype=float)
-    return np.array([v if not k or s else parameters.new_season(v) for v, k, s in zip(values, known, same_season)])

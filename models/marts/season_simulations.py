@@ -132,15 +132,11 @@ def _season_as_of(
     index = {team_id: i for i, team_id in enumerate(team_ids)}
     played = games[(games.game_date <= as_of) & games.home_pts.notna()]
     remaining = games[games.game_date > as_of]
-    known = ratings[ratings.game_date <= as_of].groupby("team_id").last()
+    latest = ratings[ratings.game_date <= as_of].groupby("team_id").last()
     team_ratings = np.array(
         [
-            parameters.mean
-            if team_id not in known.index
-            else known.at[team_id, "elo_after"]
-            if known.at[team_id, "season"] == season
-            else parameters.new_season(known.at[team_id, "elo_after"])
-            for team_id in team_ids
+            parameters.entering(*(latest.loc[x, ["elo_after", "season"]] if x in latest.index else (None, None)), season)
+            for x in team_ids
         ]
     )
     return Season(
