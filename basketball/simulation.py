@@ -56,20 +56,15 @@ def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) ->
     home_won = rng.random((runs, len(edge))) < parameters.win_probability(edge)
     margin = np.maximum(1.0, np.abs(parameters.predicted_margin(edge)))
 
+    # every game of the season in each simulation: those played so far, then the simulated rest
+    home = np.concatenate([season.played_home, season.remaining_home])
+    away = np.concatenate([season.played_away, season.remaining_away])
     played_margin = season.played_home_pts - season.played_away_pts
-    winner = np.where(played_margin > 0, season.played_home, season.played_away)
-    loser = np.where(played_margin > 0, season.played_away, season.played_home)
-    head_to_head = np.zeros((runs, n, n), dtype=np.int16)
-    np.add.at(head_to_head, (slice(None), winner, loser), 1)
-    point_differential = np.zeros((runs, n))
-    np.add.at(point_differential, (slice(None), season.played_home), played_margin)
-    np.add.at(point_differential, (slice(None), season.played_away), -played_margin)
-    for g, (home, away) in enumerate(zip(season.remaining_home, season.remaining_away)):
-        won = home_won[:, g]
-        head_to_head[:, home, away] += won
-        head_to_head[:, away, home] += ~won
-        point_differential[:, home] += np.where(won, margin[g], -margin[g])
-        point_differential[:, away] -= np.where(won, margin[g], -margin[g])
+    home_margin = np.hstack([np.broadcast_to(played_margin, (runs, len(played_margin))), np.where(home_won, margin, -margin)])
+    winner, loser = np.where(home_margin > 0, home, away), np.where(home_margin > 0, away, home)
+    cell = np.arange(runs)[:, None] * n
+    head_to_head = _count((cell + winner) * n + loser, 1, runs * n * n).reshape(runs, n, n).astype(np.int32)
+    point_differential = (_count(cell + home, home_margin, runs * n) - _count(cell + away, home_margin, runs * n)).reshape(runs, n)
 
     same_conference = season.conference[:, None] == season.conference[None, :]
     same_division = season.division[:, None] == season.division[None, :]
@@ -100,6 +95,11 @@ def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) ->
         seeds[run, list(conference_rank)] = list(conference_rank.values())
     reached, play_in = _postseason(season, parameters, wins, seeds, rng)
     return Outcome(wins=wins, seeds=seeds, reached=reached, play_in=play_in)
+
+
+def _count(cells: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
+    """Sum ``weights`` into flat ``cells`` of an array of ``size``: np.add.at, many times faster."""
+    return np.bincount(cells.ravel(), weights=np.broadcast_to(weights, cells.shape).ravel(), minlength=size)
 
 
 def _postseason(

@@ -98,19 +98,18 @@ class Table:
         team id (the league would draw lots)."""
         if len(tied) == 1:
             return tied
-        leader = None if division_leaders is None else [float(i in division_leaders) for i in tied]
-        if len(tied) == 2:
-            criteria = [self.head_to_head_pct(tied), leader]
-        else:
-            criteria = [leader, self.head_to_head_pct(tied)]
+        leader = (lambda: None) if division_leaders is None else (lambda: [float(i in division_leaders) for i in tied])
+        head_to_head = lambda: self.head_to_head_pct(tied)  # noqa: E731
+        criteria = [head_to_head, leader] if len(tied) == 2 else [leader, head_to_head]
         criteria += [
-            self.division_pct(tied),
-            list(_pct(self.conference_wins[tied], self.conference_losses[tied])),
-            self.pct_against_eligible(tied, own_conference=True),
-            self.pct_against_eligible(tied, own_conference=False),
-            [float(x) for x in self.point_differential[tied]],
+            lambda: self.division_pct(tied),
+            lambda: list(_pct(self.conference_wins[tied], self.conference_losses[tied])),
+            lambda: self.pct_against_eligible(tied, own_conference=True),
+            lambda: self.pct_against_eligible(tied, own_conference=False),
+            lambda: [float(x) for x in self.point_differential[tied]],
         ]
-        for values in criteria:
+        for criterion in criteria:
+            values = criterion()
             if values is None or len(set(values)) == 1:
                 continue
             by_value = sorted(zip(values, tied), key=lambda pair: -pair[0])
@@ -122,8 +121,8 @@ class Table:
 
     def head_to_head_pct(self, tied: list[int]) -> list[float] | None:
         """Win percentage in the games among the tied teams; not applicable until each has played one."""
-        wins = self.head_to_head[np.ix_(tied, tied)].sum(axis=1)
-        losses = self.head_to_head[np.ix_(tied, tied)].sum(axis=0)
+        among = self.head_to_head[np.ix_(tied, tied)]
+        wins, losses = among.sum(axis=1), among.sum(axis=0)
         if ((wins + losses) == 0).any():
             return None
         return list(_pct(wins, losses))
