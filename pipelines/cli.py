@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn
 
-from pipelines.settings import RESOURCES, SEASON_TYPES, parse_season
+from pipelines.lock import WarehouseBusy
+from pipelines.settings import CHUNK_DAYS, REFETCH_LAG_DAYS, RESOURCES, SEASON_TYPES, WarehousePaths, parse_season
+EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
 
 PROG = "nba-warehouse"
 
@@ -59,6 +61,12 @@ def _replay_dir(value: str) -> Path:
     return path
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days >= 1, got {value!r}")
+    return int(value)
+
+
 def _seconds(value: str) -> float:
     try:
         seconds = float(value)
@@ -84,6 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--replay", type=_replay_dir, help="serve this recordings folder instead of stats.nba.com")
     ingest.add_argument("--request-delay", type=_seconds, help="seconds between requests (default 0.6 live, 0 replayed)")
 
+    daily = commands.add_parser("daily", help="fetch the last days, validate, load and run the prod models")
+    daily.add_argument("--date", type=_day, help="the last day of the window (default today)")
+    backfill = commands.add_parser("backfill", help="the daily path over a range of dates, in resumable chunks")
+    backfill.add_argument("--start", type=_day, required=True, help="first game date, YYYY-MM-DD")
+    backfill.add_argument("--end", type=_day, required=True, help="last game date, YYYY-MM-DD")
+    backfill.add_argument("--chunk-days", type=_positive, default=CHUNK_DAYS, help=f"days per chunk (default {CHUNK_DAYS})")
+    for command in (daily, backfill):
+        command.add_argument("--replay", type=_replay_dir, help="serve this recordings folder instead of stats.nba.com")
+        command.add_argument("--request-delay", type=_seconds, help="seconds between requests (default 0.6 live, 0 replayed)")
+
     synth = commands.add_parser("synth", help="write a deterministic synthetic league as a recordings folder")
     synth.add_argument("--seasons", type=int, required=True, help="number of seasons, ending with --last-season")
     synth.add_argument("--out", type=Path, required=True, help="folder to write (must be empty or absent)")
@@ -94,15 +112,62 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from pipelines.ingest import describe, run_ingest
+    from pipelines.ingest import describe, new_run_id, run_ingest
+    from pipelines.lock import LOCK_FILE, RunLock
     from pipelines.source import Window
 
     if args.start and args.end and args.end < args.start:
         raise UsageError(f"--end {args.end} is before --start {args.start}: expected --end on or after --start")
     window = Window(tuple(dict.fromkeys(args.season)), tuple(dict.fromkeys(args.season_type or SEASON_TYPES)), args.start, args.end)
-    result = run_ingest(window, args.resources, replay=args.replay, request_delay=args.request_delay)
+    run_id = new_run_id()
+    with RunLock(WarehousePaths.from_env().root / LOCK_FILE, run_id, "ingest"):
+        result = run_ingest(window, args.resources, replay=args.replay, request_delay=args.request_delay, run_id=run_id)
     print(describe(result))
-    return 0
+    for error in result.errors:
+        print(f"{PROG} ingest: failed: {error}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _in_the_past(flag: str, day: date) -> None:
+    if day > date.today():
+        raise UsageError(f"{flag} {day} is in the future: expected a date up to today ({date.today()})")
+
+
+def _daily(args: argparse.Namespace) -> int:
+    from pipelines.runs import run_range
+
+    end = args.date or date.today()
+    _in_the_past("--date", end)
+    arguments = {"date": end.isoformat(), "replay": args.replay and str(args.replay), "request_delay": args.request_delay}
+    start = end - timedelta(days=REFETCH_LAG_DAYS)
+    return run_range(
+        "daily", start, end, arguments=arguments, replay=args.replay, request_delay=args.request_delay, chunk_days=CHUNK_DAYS
+    )
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    from pipelines.runs import run_range
+
+    if args.end < args.start:
+        raise UsageError(f"--end {args.end} is before --start {args.start}: expected --end on or after --start")
+    _in_the_past("--end", args.end)
+    arguments = {
+        "start": args.start.isoformat(),
+        "end": args.end.isoformat(),
+        "chunk_days": args.chunk_days,
+        "replay": args.replay and str(args.replay),
+        "request_delay": args.request_delay,
+    }
+    return run_range(
+        "backfill",
+        args.start,
+        args.end,
+        arguments=arguments,
+        replay=args.replay,
+        request_delay=args.request_delay,
+        chunk_days=args.chunk_days,
+        resume=True,
+    )
 
 
 def _synth(args: argparse.Namespace) -> int:
@@ -131,12 +196,15 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"ingest": _ingest, "synth": _synth}
+    handlers = {"ingest": _ingest, "daily": _daily, "backfill": _backfill, "synth": _synth}
     try:
         return handlers[args.command](args)
     except UsageError as exc:
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except WarehouseBusy as exc:
+        print(f"{PROG} {args.command}: busy: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except Exception as exc:  # noqa: BLE001 - the CLI's job is to report any failure in one line
         cause = _root_cause(exc)
         print(f"{PROG} {args.command}: failed: {cause}", file=sys.stderr)

@@ -31,6 +31,11 @@ def raw_contract() -> dict[str, dict[str, str]]:
     return contract
 
 
+def snake_case(header: str) -> str:
+    """An API header as dlt names the column (``FG3M`` -> ``fg3_m``)."""
+    return _naming.normalize_identifier(header)
+
+
 def empty_table(table: str) -> pa.Table:
     return pa.schema([(c, ARROW_TYPES[t]) for c, t in raw_contract()[table].items()]).empty_table()
 
@@ -49,7 +54,7 @@ def _cast(values: pd.Series, sql_type: str) -> pa.Array:
 def to_arrow(table: str, headers: list[str], rows: list[list[Any]]) -> pa.Table:
     """An API data set as an Arrow table: dlt's column names, the contract's
     types, and every column the API sent (unknown ones typed by inference)."""
-    frame = pd.DataFrame(rows, columns=[_naming.normalize_identifier(h) for h in headers])
+    frame = pd.DataFrame(rows, columns=[snake_case(h) for h in headers])
     types = raw_contract()[table]
     columns = {c: _cast(frame[c], types[c]) if c in types else pa.array(frame[c], from_pandas=True) for c in frame}
     return pa.table(columns)

@@ -14,6 +14,8 @@ from pathlib import Path
 import dlt
 from dlt.common.pipeline import LoadInfo
 
+from pipelines.boundary import Boundary
+from pipelines.quality import QualityGate, Validation
 from pipelines.recordings import RecordingFolder
 from pipelines.replay import ReplayServer
 from pipelines.settings import RAW_SCHEMA, WarehousePaths
@@ -30,8 +32,15 @@ os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
 class IngestResult:
     run_id: str
     requests_made: int
+    rows_fetched: dict[str, int]
     rows_loaded: dict[str, int]
+    validations: list[Validation]
+    errors: list[str]
     load_info: LoadInfo | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 def new_run_id() -> str:
@@ -78,27 +87,41 @@ def run_ingest(
     paths: WarehousePaths | None = None,
     run_id: str | None = None,
 ) -> IngestResult:
-    """Fetch ``fetch`` for ``window`` and merge it into the raw schema.
+    """Fetch ``fetch`` for ``window``, validate each batch and merge those that pass into the raw schema.
 
     Replaying serves ``replay`` through the same live code path; the polite
-    delay only applies to the real service unless asked for."""
+    delay only applies to the real service unless asked for. Batches that
+    failed are listed in the result's ``errors``; the others are loaded."""
     paths = paths or WarehousePaths.from_env()
     run_id = run_id or new_run_id()
     pipeline = warehouse_pipeline(paths)
     _finish_pending(pipeline)
+    archive = RecordingFolder(paths.landing)
+    gate = QualityGate(paths.root)
     with ReplayServer(replay) if replay else contextlib.nullcontext() as server:
         client = StatsClient(
             base_url=server.base_url if server else None,
             request_delay=request_delay if request_delay is not None else (0.0 if server else 0.6),
-            archive=RecordingFolder(paths.landing),
+            archive=archive,
             run_id=run_id,
         )
-        info = pipeline.run(nba_stats(window, fetch, client))
-    return IngestResult(run_id, client.requests_made, _rows_loaded(pipeline, fetch), info)
+        boundary = Boundary(gate, client, archive)
+        info = pipeline.run(nba_stats(window, fetch, boundary))
+    gate.build_docs()
+    return IngestResult(
+        run_id,
+        client.requests_made,
+        dict(boundary.rows_fetched),
+        _rows_loaded(pipeline, fetch),
+        boundary.validations,
+        boundary.errors,
+        info,
+    )
 
 
 def describe(result: IngestResult) -> str:
     loaded = ", ".join(f"{t}={n:,}" for t, n in sorted(result.rows_loaded.items())) or "no rows"
-    return f"run {result.run_id}: {result.requests_made} requests, loaded {loaded}"
+    passed = sum(v.success for v in result.validations)
+    return f"run {result.run_id}: {result.requests_made} requests, {passed} of {len(result.validations)} batches passed validation, loaded {loaded}"
 
 

@@ -41,7 +41,7 @@ class Recording:
         }
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     os.fchmod(fd, 0o644)
     with os.fdopen(fd, "wb") as handle:
@@ -93,13 +93,20 @@ class RecordingFolder:
             digest = hashlib.sha1(body).hexdigest()[:12]
             name = f"{endpoint}_{digest}"
         entry = Recording(f"{name}.json.gz", endpoint, params, status, served_at, dict(tags or {}))
-        _atomic_write(self.root / entry.file, gzip.compress(body, compresslevel=6, mtime=0))
+        atomic_write(self.root / entry.file, gzip.compress(body, compresslevel=6, mtime=0))
         self.entries = [e for e in self.entries if e.file != entry.file] + [entry]
         if write_index:
             self.write_index()
         return entry
 
+    def tag(self, entry: Recording, **tags: Any) -> Recording:
+        """Add tags to an indexed entry (the quarantine mark, for one)."""
+        tagged = Recording(entry.file, entry.endpoint, entry.params, entry.status, entry.served_at, {**entry.tags, **tags})
+        self.entries = [tagged if e.file == entry.file else e for e in self.entries]
+        self.write_index()
+        return tagged
+
     def write_index(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         payload = json.dumps([e.to_json() for e in self.entries], indent=1).encode()
-        _atomic_write(self.root / INDEX, payload)
+        atomic_write(self.root / INDEX, payload)

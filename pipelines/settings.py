@@ -21,6 +21,11 @@ GAME_ID_PREFIX = {"Pre Season": "001", "Regular Season": "002", "All Star": "003
 GAME_LOG_RESOURCES: tuple[str, ...] = ("team_game_logs", "player_game_logs")
 RESOURCES: tuple[str, ...] = (*GAME_LOG_RESOURCES, "players", "schedule", "teams")
 
+# daily re-fetches this many days before its date, for late stat corrections
+REFETCH_LAG_DAYS = 3
+# days of game logs per backfill chunk: the unit that is loaded whole and resumed after
+CHUNK_DAYS = 30
+
 _SEASON_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -23,7 +23,9 @@ from nba_api.stats.endpoints import CommonAllPlayers, LeagueGameLog, PlayerGameL
 from nba_api.stats.endpoints._base import Endpoint
 from nba_api.stats.static import teams as static_teams
 
+from pipelines.boundary import Boundary
 from pipelines.contract import empty_table, to_arrow
+from pipelines.quality import Scope
 from pipelines.stats_http import StatsClient
 
 MERGE = {"disposition": "merge", "strategy": "delete-insert"}
@@ -64,7 +66,7 @@ PLAYER_LOGS = GameLogEndpoint(PlayerGameLogs, "player_game_logs", "season_nullab
 
 
 def _game_logs(
-    table: str, source: GameLogEndpoint, client: StatsClient, window: Window, refetch_days: int
+    table: str, source: GameLogEndpoint, boundary: Boundary, window: Window, refetch_days: int
 ) -> Iterator[pa.Table]:
     loaded = dlt.current.resource_state().setdefault("last_game_date", {})
     for season in window.seasons:
@@ -73,8 +75,11 @@ def _game_logs(
             start = window.start
             if start is None and key in loaded:
                 start = date.fromisoformat(loaded[key]) - timedelta(days=refetch_days)
-            result = source.fetch(client, season, season_type, _api_date(start), _api_date(window.end))
-            if not result["data"]:
+            result = boundary.admit(
+                Scope(table, season, season_type, start, window.end),
+                lambda: source.fetch(boundary.client, season, season_type, _api_date(start), _api_date(window.end)),
+            )
+            if not result or not result["data"]:
                 continue
             batch = to_arrow(table, result["headers"], result["data"])
             newest = pc.max(batch["game_date"]).as_py().isoformat()
@@ -82,16 +87,22 @@ def _game_logs(
             yield batch
 
 
-def _players(client: StatsClient, window: Window) -> Iterator[pa.Table]:
+def _players(boundary: Boundary, window: Window) -> Iterator[pa.Table]:
     latest = max(window.seasons)
-    result = client.fetch(CommonAllPlayers, "common_all_players", is_only_current_season=0, league_id="00", season=latest)
-    yield to_arrow("players", result["headers"], result["data"])
+    result = boundary.admit(
+        Scope("players", latest),
+        lambda: boundary.client.fetch(CommonAllPlayers, "common_all_players", is_only_current_season=0, league_id="00", season=latest),
+    )
+    if result and result["data"]:
+        yield to_arrow("players", result["headers"], result["data"])
 
 
-def _schedule(client: StatsClient, window: Window) -> Iterator[pa.Table]:
+def _schedule(boundary: Boundary, window: Window) -> Iterator[pa.Table]:
     for season in window.seasons:
-        result = client.fetch(ScheduleLeagueV2, "season_games", league_id="00", season=season)
-        if result["data"]:
+        result = boundary.admit(
+            Scope("schedule", season), lambda: boundary.client.fetch(ScheduleLeagueV2, "season_games", league_id="00", season=season)
+        )
+        if result and result["data"]:
             yield to_arrow("schedule", result["headers"], result["data"])
 
 
@@ -121,19 +132,19 @@ def _with_table_guaranteed(table: str, key: tuple[str, ...], batches: Iterator[p
 def nba_stats(
     window: Any,
     fetch: Sequence[str],
-    client: Any,
+    boundary: Any,
     refetch_days: int = 3,
 ) -> Any:
     """Every raw table as a resource; those not in ``fetch`` make no request
-    and only make sure their table exists."""
+    and only make sure their table exists. Fetched batches pass ``boundary``."""
     makers: dict[str, tuple[Callable[[], Iterator[pa.Table]], tuple[str, ...]]] = {
-        "team_game_logs": (lambda: _game_logs("team_game_logs", TEAM_LOGS, client, window, refetch_days), ("game_id", "team_id")),
+        "team_game_logs": (lambda: _game_logs("team_game_logs", TEAM_LOGS, boundary, window, refetch_days), ("game_id", "team_id")),
         "player_game_logs": (
-            lambda: _game_logs("player_game_logs", PLAYER_LOGS, client, window, refetch_days),
+            lambda: _game_logs("player_game_logs", PLAYER_LOGS, boundary, window, refetch_days),
             ("game_id", "player_id"),
         ),
-        "players": (lambda: _players(client, window), ("person_id",)),
-        "schedule": (lambda: _schedule(client, window), ("game_id",)),
+        "players": (lambda: _players(boundary, window), ("person_id",)),
+        "schedule": (lambda: _schedule(boundary, window), ("game_id",)),
         "teams": (_teams, ("id",)),
     }
     for table, (make, key) in makers.items():

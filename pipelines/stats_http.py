@@ -18,7 +18,7 @@ from dlt.sources.helpers.requests import Client
 from nba_api.stats.endpoints._base import Endpoint
 from nba_api.stats.library.http import NBAStatsHTTP
 
-from pipelines.recordings import RecordingFolder
+from pipelines.recordings import Recording, RecordingFolder
 
 LIVE_URL = "https://stats.nba.com/stats/{endpoint}"
 
@@ -59,6 +59,7 @@ class StatsClient:
         self.run_id = run_id
         self.progress = progress or (lambda line: print(line, file=sys.stderr, flush=True))
         self.requests_made = 0
+        self.last_archived: Recording | None = None
         self._last_request_at = 0.0
         self._last_response: requests.Response | None = None
         session = Client().session
@@ -83,6 +84,7 @@ class StatsClient:
         where = _describe(endpoint_cls.endpoint, endpoint.parameters)
         self._pause()
         self._last_response = None
+        self.last_archived = None
         started = time.monotonic()
         self.requests_made += 1
         try:
@@ -110,7 +112,7 @@ class StatsClient:
         if self.archive is None or response is None:
             return
         sent = {k: v[0] for k, v in parse_qs(urlsplit(response.url).query, keep_blank_values=True).items()}
-        self.archive.add(
+        self.last_archived = self.archive.add(
             endpoint,
             sent,
             response.content,

@@ -1,6 +1,6 @@
 """Faults injected through the replay server: retries recover what is
-transient; anything else fails clearly, loads nothing, and the next clean run
-loads everything."""
+transient; anything else fails clearly, loads nothing of the failed batch
+(the other batches load), and the next clean run loads everything."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import pytest
 ARGS = ("ingest", "--season", "2025-26", "--season-type", "Regular Season", "--resources", "team_game_logs,player_game_logs")
 
 
-def _loaded(warehouse) -> int:
+def _loaded(warehouse, table: str) -> int:
     if not warehouse.db.exists():
         return 0
-    tables = warehouse.query("select table_name from information_schema.tables where table_schema = 'raw' and table_name like '%game_logs'")
-    return sum(warehouse.scalar(f"select count(*) from raw.{t}") for (t,) in tables)
+    exists = warehouse.scalar(f"select count(*) from information_schema.tables where table_schema = 'raw' and table_name = '{table}'")
+    return warehouse.scalar(f"select count(*) from raw.{table}") if exists else 0
 
 
 def test_transient_errors_are_retried(warehouse, league):
@@ -23,24 +23,31 @@ def test_transient_errors_are_retried(warehouse, league):
 
 
 @pytest.mark.parametrize(
-    ("faults", "expected"),
+    ("faults", "expected", "failed_tables"),
     [
-        ("500", "HTTP 500"),
-        ("404@playergamelogs", "HTTP 404"),
-        ("truncate@playergamelogs", "truncated"),
+        ("500", "HTTP 500", ("team_game_logs", "player_game_logs")),
+        ("404@playergamelogs", "HTTP 404", ("player_game_logs",)),
+        ("truncate@playergamelogs", "truncated", ("player_game_logs",)),
     ],
 )
-def test_hard_failures_load_nothing_and_a_clean_run_recovers(warehouse, league, faults, expected):
+def test_hard_failures_load_nothing_of_the_batch_and_a_clean_run_recovers(warehouse, league, faults, expected, failed_tables):
     failed = warehouse.cli(*ARGS, "--replay", str(league), faults=faults)
     assert failed.returncode == 1
     message = failed.stderr.strip().splitlines()[-1]
     assert expected in message and "Season=2025-26" in message and "SeasonType=Regular Season" in message
     assert ("leaguegamelog" in message) or ("playergamelogs" in message)
-    assert _loaded(warehouse) == 0, "a failed run leaves no half-loaded window"
+    for table in ("team_game_logs", "player_game_logs"):
+        if table in failed_tables:
+            assert _loaded(warehouse, table) == 0, f"a failed batch leaves no half-loaded {table}"
+        else:
+            assert _loaded(warehouse, table) > 1000, f"the {table} batch that did not fail still loads"
 
     clean = warehouse.cli(*ARGS, "--replay", str(league))
     assert clean.returncode == 0, clean.stderr
     assert warehouse.scalar("select count(*) from raw.team_game_logs") > 1000
     assert warehouse.scalar("select count(*) from raw.player_game_logs") > 10000
-    # the failed run advanced no state: the clean run fetched the whole season, not a refetch window
-    assert "DateFrom=" not in clean.stderr
+    # the failed batches advanced no state: the clean run fetched their whole season, not a refetch window
+    endpoints = {"team_game_logs": "leaguegamelog (", "player_game_logs": "playergamelogs ("}
+    for table in failed_tables:
+        (request,) = [line for line in clean.stderr.splitlines() if endpoints[table] in line]
+        assert "DateFrom=" not in request

@@ -1,0 +1,233 @@
+"""The quality gate: a Great Expectations suite per raw table, run on every
+fetched batch before dlt loads it.
+
+Suites are built in code from the raw contract and from what was asked for
+(season, season type, dates), so a batch is checked against its own request.
+Batches are validated as pandas DataFrames: Great Expectations' SQL path
+against DuckDB fails on its metric queries in 1.24. Results go to a file
+context beside the warehouse, whose Data Docs site is the readable record.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipelines.contract import raw_contract, snake_case
+from pipelines.settings import GAME_ID_PREFIX, parse_season
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+import great_expectations as gx  # noqa: E402 - reads the variable above on import
+import great_expectations.expectations as gxe  # noqa: E402
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+
+logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+KEYS = {
+    "team_game_logs": ("game_id", "team_id"),
+    "player_game_logs": ("game_id", "player_id"),
+    "players": ("person_id",),
+    "schedule": ("game_id",),
+    "teams": ("id",),
+}
+# JSON numbers arrive as Python ints or floats; a column holding only whole numbers and nulls becomes float64.
+TYPE_NAMES = {
+    "bigint": ["int", "int64", "float64"],
+    "double": ["int", "float", "int64", "float64"],
+    "text": ["str"],
+    "boolean": ["bool", "str"],
+}
+MADE_ATTEMPTED = (("fga", "fgm"), ("fg3_a", "fg3_m"), ("fta", "ftm"), ("fgm", "fg3_m"))
+COUNTS = ("min", "fgm", "fga", "fg3_m", "fg3_a", "ftm", "fta", "oreb", "dreb", "reb", "ast", "stl", "blk", "tov", "pf", "pts")
+PERCENTAGES = ("fg_pct", "fg3_pct", "ft_pct")
+GAME_ID = r"^00[1-6]\d{7}$"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a batch was fetched for: the request it must answer."""
+
+    table: str
+    season: str | None = None
+    season_type: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+    def __str__(self) -> str:
+        dates = f"{self.start or '...'} to {self.end or '...'}" if self.start or self.end else None
+        whole = "whole season" if self.season_type else None
+        parts = [self.table, self.season, self.season_type, dates or whole]
+        return " ".join(p for p in parts if p)
+
+
+@dataclass
+class Failure:
+    expectation: str
+    column: str
+    unexpected: int | None
+    examples: list[dict[str, Any]]
+
+    def __str__(self) -> str:
+        count = "could not be evaluated" if self.unexpected is None else f"{self.unexpected} rows"
+        shown = "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in self.examples)
+        return f"{self.expectation}({self.column}): {count}" + (f", e.g. {shown}" if shown else "")
+
+
+@dataclass
+class Validation:
+    scope: Scope
+    rows: int
+    expectations: int
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        if self.success:
+            return f"{self.scope}: {self.rows} rows passed {self.expectations} expectations"
+        failed = " | ".join(str(f) for f in self.failures)
+        return f"{self.scope}: {len(self.failures)} of {self.expectations} expectations failed: {failed}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scope": str(self.scope),
+            "table": self.scope.table,
+            "rows": self.rows,
+            "expectations": self.expectations,
+            "success": self.success,
+            "failures": [
+                {"expectation": f.expectation, "column": f.column, "unexpected": f.unexpected, "examples": f.examples}
+                for f in self.failures
+            ],
+        }
+
+
+def frame(table: str, headers: list[str], rows: list[list[Any]]) -> pd.DataFrame:
+    """The batch as sent (dlt's column names, values untouched), plus the derived ``check_*``
+    columns some expectations compare against."""
+    batch = pd.DataFrame(rows, columns=[snake_case(h) for h in headers])
+    for column, sql_type in raw_contract()[table].items():
+        if sql_type == "date" and column in batch:
+            batch[column] = pd.to_datetime(batch[column], errors="coerce", format="mixed")
+    if {"pts", "fgm", "fg3_m", "ftm"} <= set(batch):
+        numbers = batch[["pts", "fgm", "fg3_m", "ftm"]].apply(pd.to_numeric, errors="coerce")
+        batch["check_pts_from_shots"] = 2 * numbers.fgm + numbers.fg3_m + numbers.ftm
+    if table == "team_game_logs" and {"game_id", "pts", "wl"} <= set(batch):
+        points = pd.to_numeric(batch.pts, errors="coerce")
+        batch["check_teams_in_game"] = batch.groupby("game_id").game_id.transform("size")
+        opponent = points.groupby(batch.game_id).transform("sum") - points
+        batch["check_wl_from_score"] = (points > opponent).map({True: "W", False: "L"}).where(batch.check_teams_in_game == 2, batch.wl)
+    return batch
+
+
+def _season_window(season: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """A season's games, the 2020 bubble included, fall between 1 July of its first year and 31 October of its second."""
+    year = parse_season(season)
+    return pd.Timestamp(year, 7, 1), pd.Timestamp(year + 1, 10, 31)
+
+
+def expectations(scope: Scope) -> Iterator[gxe.Expectation]:
+    """The suite for one batch: the contract's columns and types, keys, then what the table's numbers must obey."""
+    contract = raw_contract()[scope.table]
+    keys = list(KEYS[scope.table])
+    for column, sql_type in contract.items():
+        yield gxe.ExpectColumnToExist(column=column)
+        if sql_type == "date":
+            yield gxe.ExpectColumnValuesToNotBeNull(column=column)
+        else:
+            yield gxe.ExpectColumnValuesToBeInTypeList(column=column, type_list=TYPE_NAMES[sql_type])
+    for key in keys:
+        yield gxe.ExpectColumnValuesToNotBeNull(column=key)
+    yield gxe.ExpectCompoundColumnsToBeUnique(column_list=keys) if len(keys) > 1 else gxe.ExpectColumnValuesToBeUnique(column=keys[0])
+    if "game_id" in contract:
+        pattern = GAME_ID
+        if scope.season and scope.season_type in GAME_ID_PREFIX:
+            pattern = rf"^{GAME_ID_PREFIX[scope.season_type]}{parse_season(scope.season) % 100:02d}\d{{5}}$"
+        yield gxe.ExpectColumnValuesToMatchRegex(column="game_id", regex=pattern)
+    if "game_date" in contract and scope.season:
+        first, last = _season_window(scope.season)
+        first, last = max(first, pd.Timestamp(scope.start or first)), min(last, pd.Timestamp(scope.end or last))
+        yield gxe.ExpectColumnValuesToBeBetween(column="game_date", min_value=first, max_value=last)
+    if scope.table not in ("team_game_logs", "player_game_logs"):
+        return
+    for column in COUNTS:
+        yield gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0)
+    for attempted, made in MADE_ATTEMPTED:
+        yield gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A=attempted, column_B=made, or_equal=True)
+    for column in PERCENTAGES:
+        yield gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1)
+    yield gxe.ExpectColumnPairValuesToBeEqual(column_A="pts", column_B="check_pts_from_shots")
+    if scope.table == "team_game_logs":
+        yield gxe.ExpectColumnValuesToBeInSet(column="check_teams_in_game", value_set=[2])
+        yield gxe.ExpectColumnPairValuesToBeEqual(column_A="wl", column_B="check_wl_from_score")
+
+
+class QualityGate:
+    """Validates batches in a Great Expectations file context under the warehouse folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.context = gx.get_context(mode="file", project_root_dir=str(root))
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.source = self.context.data_sources.add_or_update_pandas("fetched_batches")
+
+    @property
+    def docs_index(self) -> Path:
+        return self.root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+    def _checkpoint(self, scope: Scope) -> gx.Checkpoint:
+        name = scope.table
+        asset = next((a for a in self.source.assets if a.name == name), None) or self.source.add_dataframe_asset(name)
+        batches = next((b for b in asset.batch_definitions if b.name == name), None)
+        batches = batches or asset.add_batch_definition_whole_dataframe(name)
+        suite = self.context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=list(expectations(scope))))
+        definition = self.context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batches, suite=suite))
+        return self.context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=name,
+                validation_definitions=[definition],
+                actions=[],
+                result_format={"result_format": "COMPLETE"},
+            )
+        )
+
+    def build_docs(self) -> Path:
+        self.context.build_data_docs()
+        return self.docs_index
+
+    def validate(self, scope: Scope, headers: list[str], rows: list[list[Any]]) -> Validation:
+        batch = frame(scope.table, headers, rows)
+        result = self._checkpoint(scope).run(batch_parameters={"dataframe": batch}, run_id=None)
+        (suite_result,) = result.run_results.values()
+        validation = Validation(scope, len(batch), len(suite_result.results))
+        shown = [c for c in (*KEYS[scope.table], "team_abbreviation", "player_name") if c in batch]
+        for outcome in suite_result.results:
+            if outcome.success:
+                continue
+            config = outcome.expectation_config
+            columns = [config.kwargs[k] for k in ("column", "column_A", "column_B") if k in config.kwargs]
+            columns += list(config.kwargs.get("column_list", []))
+            indexes = list(outcome.result.get("unexpected_index_list") or [])[:3]
+            examples = [
+                {c: _plain(batch.at[i, c]) for c in dict.fromkeys([*shown, *(c for c in columns if c in batch)])} for i in indexes
+            ]
+            count = outcome.result.get("unexpected_count")
+            validation.failures.append(Failure(config.type, ", ".join(columns), count, examples))
+        return validation
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value

@@ -1,0 +1,79 @@
+"""Bring the prod models up to date after a load, and record what SQLMesh did.
+
+``sqlmesh run`` only fills intervals it has not processed, reaching back the
+models' 7-day lookback. Rows loaded for older dates need those intervals
+restated: a restatement plan of the facts fed by the raw layer (SQLMesh
+restates everything downstream), through today, because standings and Elo are
+cumulative. A restatement plan would also deploy local model changes, so it is
+refused while the project differs from prod.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlmesh import Context
+from sqlmesh.core.console import NoopConsole, set_console
+
+PROJECT = Path(__file__).resolve().parent.parent
+LOOKBACK_DAYS = 7
+RESTATED_MODELS = ("core.fct_team_games", "core.fct_player_games")
+
+
+class ModelsFailed(RuntimeError):
+    """SQLMesh could not bring prod up to date."""
+
+
+@dataclass
+class Recorder(NoopConsole):
+    """A console that keeps what the scheduler evaluated, for the run manifest, and prints one line per batch."""
+
+    intervals: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+    def update_snapshot_evaluation_progress(self, snapshot: Any, interval: Any, batch_idx: int, duration_ms: int | None, num_audits_passed: int, num_audits_failed: int, *args: Any, **kwargs: Any) -> None:  # noqa: E501
+        start, end = (date.fromtimestamp(t / 1000).isoformat() for t in interval)
+        self.intervals.append(
+            {"model": ".".join(snapshot.name.replace('"', "").split(".")[-2:]), "start": start, "end": end, "ms": duration_ms, "audits_passed": num_audits_passed, "audits_failed": num_audits_failed}
+        )
+        print(f"  {self.intervals[-1]['model']} [{start}, {end}): {duration_ms or 0} ms, audits {num_audits_passed} passed, {num_audits_failed} failed", file=sys.stderr)
+
+    def log_warning(self, short_message: str, long_message: str | None = None) -> None:
+        self.messages.append(f"warning: {short_message}")
+        print(f"  sqlmesh warning: {short_message}", file=sys.stderr)
+
+    def log_error(self, message: str, *args: Any, **kwargs: Any) -> None:
+        self.messages.append(f"error: {message}")
+        print(f"  sqlmesh error: {message}", file=sys.stderr)
+
+    def log_failed_models(self, errors: list[Any]) -> None:
+        self.messages.extend(f"error: {e}" for e in errors)
+
+
+def refresh_prod(restate_from: date | None, today: date, detail: dict[str, Any]) -> str:
+    """First build, restatement or plain run, whichever prod needs; returns what was done."""
+    recorder = Recorder()
+    set_console(recorder)
+    context = Context(paths=PROJECT)
+    detail.update(intervals=recorder.intervals, messages=recorder.messages)
+    if context.state_reader.get_environment("prod") is None:
+        context.plan("prod", no_prompts=True, auto_apply=True)
+        detail["action"] = "first build"
+        return "first build of prod"
+    action = "run"
+    if restate_from is not None and restate_from < today - timedelta(days=LOOKBACK_DAYS):
+        plan = context.plan_builder("prod", restate_models=RESTATED_MODELS, start=restate_from.isoformat(), end=today.isoformat()).build()
+        if plan.has_changes:
+            raise ModelsFailed("the project's models differ from prod: apply them with `sqlmesh plan` first, then re-run")
+        context.apply(plan)
+        action = f"restated from {restate_from}, then run"
+    status = context.run("prod")
+    detail["action"] = action
+    if status.is_failure:
+        raise ModelsFailed("sqlmesh run failed: " + "; ".join(recorder.messages[-3:]))
+    processed = len(recorder.intervals)
+    return f"{action}: {processed} model intervals processed" if processed else f"{action}: nothing to do"

@@ -1,0 +1,232 @@
+"""``nba-warehouse daily`` and ``backfill``: one code path from the API to the prod models.
+
+A run is a list of chunks: date windows of game logs (at most one season
+each), then the players, schedule and teams of the seasons touched. Each chunk
+is fetched, validated and loaded by ``run_ingest``; a backfill records each
+completed chunk in ``ops.backfill_chunks`` so that, after a failure, the same
+command resumes where it stopped. ``daily`` is the one-chunk case: the days
+ending on its date, re-fetched for late corrections. When every chunk loaded,
+``refresh_prod`` brings the models up to date. A ``models_pending.json``
+marker is written before rows are loaded and cleared once the models caught
+up, so a run killed in between still refreshes them next time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.ingest import new_run_id, run_ingest
+from pipelines.lock import LOCK_FILE, RunLock
+from pipelines.manifest import RunManifest, mark_abandoned
+from pipelines.quality import QualityGate
+from pipelines.recordings import atomic_write
+from pipelines.refresh import refresh_prod
+from pipelines.settings import GAME_LOG_RESOURCES, SEASON_TYPES, WarehousePaths, parse_season, season_label
+from pipelines.source import Window
+
+OTHER_RESOURCES = ("players", "schedule", "teams")
+
+
+def season_of(day: date) -> str:
+    """Seasons turn over on 1 July."""
+    return season_label(day.year if day.month >= 7 else day.year - 1)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    start: date
+    end: date
+    seasons: tuple[str, ...]
+    fetch: tuple[str, ...]
+
+    def __str__(self) -> str:
+        if self.fetch == GAME_LOG_RESOURCES:
+            return f"game logs {self.seasons[0]} {self.start} to {self.end}"
+        return f"{', '.join(self.fetch)} {', '.join(self.seasons)}"
+
+    @property
+    def window(self) -> Window:
+        return Window(self.seasons, SEASON_TYPES, self.start, self.end)
+
+    @property
+    def refresh_from(self) -> date:
+        """The first date whose models this chunk can change: rosters and schedules do not rewrite the past."""
+        return self.start if self.fetch == GAME_LOG_RESOURCES else self.end
+
+
+def plan_chunks(start: date, end: date, chunk_days: int) -> list[Chunk]:
+    chunks, day = [], start
+    while day <= end:
+        season = season_of(day)
+        last = min(day + timedelta(days=chunk_days - 1), end, date(parse_season(season) + 1, 6, 30))
+        chunks.append(Chunk(day, last, (season,), GAME_LOG_RESOURCES))
+        day = last + timedelta(days=1)
+    seasons = tuple(dict.fromkeys(c.seasons[0] for c in chunks))
+    return [*chunks, Chunk(start, end, seasons, OTHER_RESOURCES)]
+
+
+class Warehouse:
+    """The run's view of the DuckDB file: fingerprints of raw rows and the resume records.
+    Connections are short-lived so dlt and SQLMesh can open the file in between."""
+
+    def __init__(self, paths: WarehousePaths) -> None:
+        self.paths = paths
+        self.pending_file = paths.root / "models_pending.json"
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.paths.db))
+
+    def fingerprint(self, chunk: Chunk) -> list[Any]:
+        """Count and hash of the chunk's raw rows, dlt's own columns left out: equal before and after a load
+        means the load changed nothing."""
+        if not self.paths.db.exists():
+            return []
+        prints = []
+        with self._connect() as con:
+            present = {t for (t,) in con.sql("select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
+            for table in (t for t in chunk.fetch if t in present):
+                dated = chunk.fetch == GAME_LOG_RESOURCES
+                where = f"where game_date between '{chunk.start}' and '{chunk.end}'" if dated else ""
+                row = con.sql(
+                    f"select count(*), sum(hash(columns(c -> not starts_with(c, '_dlt')))) from raw.{table} {where}"
+                ).fetchone()
+                prints.append((table, *row))
+        return prints
+
+    def completed_chunks(self, job: str) -> dict[str, str]:
+        if not self.paths.db.exists():
+            return {}
+        with self._connect() as con:
+            con.execute(_CHUNKS_DDL)
+            return dict(con.execute("select chunk, run_id from ops.backfill_chunks where job = ?", [job]).fetchall())
+
+    def complete_chunk(self, job: str, chunk: Chunk, run_id: str) -> None:
+        with self._connect() as con:
+            con.execute(_CHUNKS_DDL)
+            con.execute("insert or replace into ops.backfill_chunks values (?, ?, ?, now())", [job, str(chunk), run_id])
+
+    def forget_chunks(self, job: str) -> None:
+        with self._connect() as con:
+            con.execute(_CHUNKS_DDL)
+            con.execute("delete from ops.backfill_chunks where job = ?", [job])
+
+    def pending(self) -> date | None:
+        if not self.pending_file.exists():
+            return None
+        return date.fromisoformat(json.loads(self.pending_file.read_text())["refresh_from"])
+
+    def set_pending(self, refresh_from: date | None, run_id: str) -> None:
+        if refresh_from is None:
+            self.pending_file.unlink(missing_ok=True)
+        else:
+            atomic_write(self.pending_file, json.dumps({"refresh_from": refresh_from.isoformat(), "run_id": run_id}).encode())
+
+
+_CHUNKS_DDL = """
+create schema if not exists ops;
+create table if not exists ops.backfill_chunks (job text, chunk text, run_id text, completed_at timestamptz, primary key (job, chunk));
+"""
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def run_range(
+    command: str,
+    start: date,
+    end: date,
+    *,
+    arguments: dict[str, Any],
+    replay: Path | None = None,
+    request_delay: float | None = None,
+    chunk_days: int,
+    resume: bool = False,
+    today: date | None = None,
+) -> int:
+    """Load ``start``..``end`` chunk by chunk, then refresh prod; write the manifest whatever happens.
+    Returns the exit code."""
+    paths = WarehousePaths.from_env()
+    run_id = new_run_id()
+    manifest = RunManifest(run_id, command, arguments)
+    runs_folder = paths.root / "runs"
+    with RunLock(paths.root / LOCK_FILE, run_id, command) as lock:
+        if lock.taken_over:
+            mark_abandoned(runs_folder, lock.taken_over["run_id"])
+        manifest_path = manifest.write(runs_folder)
+        try:
+            summary = _run(manifest, paths, start, end, replay, request_delay, chunk_days, resume, today or date.today())
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, recorded and turned into the exit code
+            manifest.finish("failed", str(exc))
+            summary = f"failed: {exc}"
+        else:
+            manifest.finish("succeeded")
+        manifest.write(runs_folder)
+        with duckdb.connect(str(paths.db)) as con:
+            manifest.record(con, manifest_path)
+    print(f"run {run_id} ({command}): {manifest.status} in {manifest.duration_seconds:.1f} s")
+    print(f"  {summary}")
+    print(f"  manifest: {manifest_path}")
+    print(f"  data docs: {QualityGate(paths.root).docs_index}")
+    if manifest.status != "succeeded":
+        print(f"nba-warehouse {command}: failed: {manifest.error}", file=sys.stderr)
+    return 0 if manifest.status == "succeeded" else 1
+
+
+def _run(
+    manifest: RunManifest,
+    paths: WarehousePaths,
+    start: date,
+    end: date,
+    replay: Path | None,
+    request_delay: float | None,
+    chunk_days: int,
+    resume: bool,
+    today: date,
+) -> str:
+    warehouse = Warehouse(paths)
+    job = f"{manifest.command} {start} {end} {chunk_days}"
+    done = warehouse.completed_chunks(job) if resume else {}
+    pending_before = warehouse.pending()
+    refresh_from, changed = pending_before, False
+    for chunk in plan_chunks(start, end, chunk_days):
+        if str(chunk) in done:
+            _say(f"{chunk}: loaded by run {done[str(chunk)]}, skipped")
+            continue
+        with manifest.step(f"load {chunk}") as detail:
+            before = warehouse.fingerprint(chunk)
+            refresh_from = min(filter(None, (refresh_from, chunk.refresh_from)))
+            warehouse.set_pending(refresh_from, manifest.run_id)
+            result = run_ingest(chunk.window, chunk.fetch, replay=replay, request_delay=request_delay, paths=paths, run_id=manifest.run_id)
+            chunk_changed = warehouse.fingerprint(chunk) != before
+            changed |= chunk_changed
+            manifest.requests_made += result.requests_made
+            for counts, new in ((manifest.rows_fetched, result.rows_fetched), (manifest.rows_loaded, result.rows_loaded)):
+                for table, rows in new.items():
+                    counts[table] = counts.get(table, 0) + rows
+            manifest.validations += [v.to_json() for v in result.validations]
+            detail.update(rows_fetched=result.rows_fetched, rows_loaded=result.rows_loaded, changed=chunk_changed, errors=result.errors)
+            if not result.ok:
+                raise RuntimeError(f"{chunk}: " + " / ".join(result.errors))
+            if resume:
+                warehouse.complete_chunk(job, chunk, manifest.run_id)
+    manifest.changed = changed
+    if not changed and pending_before is None:
+        refresh_from = None
+        warehouse.set_pending(None, manifest.run_id)
+    with manifest.step("sqlmesh") as detail:
+        manifest.sqlmesh = detail
+        outcome = refresh_prod(refresh_from, today, detail)
+    warehouse.set_pending(None, manifest.run_id)
+    if resume:
+        warehouse.forget_chunks(job)
+    if not changed and not manifest.sqlmesh.get("intervals"):
+        return "nothing changed: the rows fetched were already loaded and no model had anything to do"
+    return f"raw rows {'changed' if changed else 'unchanged'}; models: {outcome}"
