@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 WAREHOUSE_DB := $(or $(NBA_WAREHOUSE_DB),data/warehouse.duckdb)
 SYNTHETIC := $(dir $(WAREHOUSE_DB))synthetic
-DEMO_SEASONS := --season 2023-24 --season 2024-25 --season 2025-26
+DEMO_RANGE := --start 2023-07-01 --end 2026-02-21 --chunk-days 366
 TEST_DB := $(or $(TMPDIR),/tmp)/nba-warehouse-make-test/warehouse.duckdb
 
 .PHONY: install demo test clean
@@ -20,8 +20,7 @@ install: $(INSTALLED)
 demo: install
 	rm -rf $(SYNTHETIC)
 	$(BIN)/nba-warehouse synth --seasons 3 --out $(SYNTHETIC) --through 2026-02-21
-	NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/nba-warehouse ingest $(DEMO_SEASONS) --replay $(SYNTHETIC)
-	NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/sqlmesh plan --auto-apply --no-prompts
+	NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/nba-warehouse backfill $(DEMO_RANGE) --replay $(SYNTHETIC)
 	@echo
 	@echo "Demo warehouse: $(WAREHOUSE_DB) (synthetic league, 2023-24 to 2025-26 played through 2026-02-21)"
 	@echo "Look next:  $(BIN)/sqlmesh fetchdf \"select conference, conference_rank, team_abbreviation, wins, losses from marts.standings where as_of_date = '2026-02-21' and season_type = 'Regular Season' order by 1, 2\""
