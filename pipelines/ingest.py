@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dlt
 from dlt.common.pipeline import LoadInfo
+from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines.boundary import Boundary
 from pipelines.quality import QualityGate, Validation
@@ -59,10 +60,19 @@ def warehouse_pipeline(paths: WarehousePaths) -> dlt.Pipeline:
 
 def _finish_pending(pipeline: dlt.Pipeline) -> None:
     """A run killed after extraction leaves packages behind; load them before
-    anything new so nothing fetched is lost (merge keeps it idempotent)."""
-    if pipeline.has_pending_data:
-        print("  finishing load packages left by an interrupted run", file=sys.stderr)
+    anything new so nothing fetched is lost (merge keeps it idempotent). A kill
+    in the middle of normalizing can leave a package dlt cannot finish; it is
+    aborted, which restores dlt's state to before it, so its windows are
+    fetched again."""
+    if not pipeline.has_pending_data:
+        return
+    print("  finishing load packages left by an interrupted run", file=sys.stderr)
+    try:
         pipeline.normalize()
+        pipeline.load()
+    except PipelineStepFailed as exc:
+        print(f"  could not finish them ({exc.step} step); aborting them, their windows are fetched again", file=sys.stderr)
+        pipeline.abort_packages()
         pipeline.load()
 
 
