@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
+
+from pipelines.contract import to_arrow
 from pipelines.quality import QualityGate, Scope, Validation
-from pipelines.recordings import RecordingFolder
 from pipelines.stats_http import StatsClient, StatsRequestError
 
 
@@ -25,13 +27,12 @@ from pipelines.stats_http import StatsClient, StatsRequestError
 class Boundary:
     gate: QualityGate
     client: StatsClient
-    archive: RecordingFolder
     validations: list[Validation] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     rows_fetched: Counter[str] = field(default_factory=Counter)
 
-    def admit(self, scope: Scope, fetch: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
-        """The batch to load, or None when it failed and was recorded."""
+    def admit(self, scope: Scope, fetch: Callable[[], dict[str, Any]]) -> pa.Table | None:
+        """The batch to load, typed by the contract; None when it was empty, or failed and was recorded."""
         try:
             result = fetch()
         except StatsRequestError as exc:
@@ -39,19 +40,19 @@ class Boundary:
             return None
         self.rows_fetched[scope.table] += len(result["data"])
         if not result["data"]:
-            return result
+            return None
         validation = self.gate.validate(scope, result["headers"], result["data"])
         self.validations.append(validation)
         if validation.success:
-            return result
+            return to_arrow(scope.table, result["headers"], result["data"])
         self._quarantine(validation)
         self.errors.append(f"quarantined {validation.summary()}")
         return None
 
     def _quarantine(self, validation: Validation) -> None:
-        entry = self.client.last_archived
-        if entry is None:
+        archive, entry = self.client.archive, self.client.last_archived
+        if archive is None or entry is None:
             return
         report = entry.file.removesuffix(".json.gz") + ".validation.json"
-        (self.archive.root / report).write_text(json.dumps(validation.to_json(), indent=1, default=str))
-        self.archive.tag(entry, quarantined=True, validation=report)
+        (archive.root / report).write_text(json.dumps(validation.to_json(), indent=1, default=str))
+        archive.tag(entry, quarantined=True, validation=report)

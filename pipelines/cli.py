@@ -11,9 +11,9 @@ from typing import NoReturn
 
 from pipelines.lock import WarehouseBusy
 from pipelines.settings import CHUNK_DAYS, REFETCH_LAG_DAYS, RESOURCES, SEASON_TYPES, WarehousePaths, parse_season
-EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
 
 PROG = "nba-warehouse"
+EXIT_BUSY = 75  # EX_TEMPFAIL: another run holds the warehouse, try again later
 
 
 class UsageError(ValueError):
@@ -116,8 +116,8 @@ def _ingest(args: argparse.Namespace) -> int:
     from pipelines.lock import LOCK_FILE, RunLock
     from pipelines.source import Window
 
-    if args.start and args.end and args.end < args.start:
-        raise UsageError(f"--end {args.end} is before --start {args.start}: expected --end on or after --start")
+    if args.start and args.end:
+        _in_order(args.start, args.end)
     window = Window(tuple(dict.fromkeys(args.season)), tuple(dict.fromkeys(args.season_type or SEASON_TYPES)), args.start, args.end)
     run_id = new_run_id()
     with RunLock(WarehousePaths.from_env().root / LOCK_FILE, run_id, "ingest"):
@@ -126,6 +126,16 @@ def _ingest(args: argparse.Namespace) -> int:
     for error in result.errors:
         print(f"{PROG} ingest: failed: {error}", file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def _in_order(start: date, end: date) -> None:
+    if end < start:
+        raise UsageError(f"--end {end} is before --start {start}: expected --end on or after --start")
+
+
+def _arguments(args: argparse.Namespace) -> dict[str, object]:
+    """The command's arguments as given, for the run manifest."""
+    return {k: v for k, v in vars(args).items() if k != "command"}
 
 
 def _in_the_past(flag: str, day: date) -> None:
@@ -138,31 +148,22 @@ def _daily(args: argparse.Namespace) -> int:
 
     end = args.date or date.today()
     _in_the_past("--date", end)
-    arguments = {"date": end.isoformat(), "replay": args.replay and str(args.replay), "request_delay": args.request_delay}
     start = end - timedelta(days=REFETCH_LAG_DAYS)
     return run_range(
-        "daily", start, end, arguments=arguments, replay=args.replay, request_delay=args.request_delay, chunk_days=CHUNK_DAYS
+        "daily", start, end, arguments=_arguments(args), replay=args.replay, request_delay=args.request_delay, chunk_days=CHUNK_DAYS
     )
 
 
 def _backfill(args: argparse.Namespace) -> int:
     from pipelines.runs import run_range
 
-    if args.end < args.start:
-        raise UsageError(f"--end {args.end} is before --start {args.start}: expected --end on or after --start")
+    _in_order(args.start, args.end)
     _in_the_past("--end", args.end)
-    arguments = {
-        "start": args.start.isoformat(),
-        "end": args.end.isoformat(),
-        "chunk_days": args.chunk_days,
-        "replay": args.replay and str(args.replay),
-        "request_delay": args.request_delay,
-    }
     return run_range(
         "backfill",
         args.start,
         args.end,
-        arguments=arguments,
+        arguments=_arguments(args),
         replay=args.replay,
         request_delay=args.request_delay,
         chunk_days=args.chunk_days,

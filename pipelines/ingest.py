@@ -106,16 +106,15 @@ def run_ingest(
     run_id = run_id or new_run_id()
     pipeline = warehouse_pipeline(paths)
     _finish_pending(pipeline)
-    archive = RecordingFolder(paths.landing)
     gate = QualityGate(paths.root)
     with ReplayServer(replay) if replay else contextlib.nullcontext() as server:
         client = StatsClient(
             base_url=server.base_url if server else None,
             request_delay=request_delay if request_delay is not None else (0.0 if server else 0.6),
-            archive=archive,
+            archive=RecordingFolder(paths.landing),
             run_id=run_id,
         )
-        boundary = Boundary(gate, client, archive)
+        boundary = Boundary(gate, client)
         info = pipeline.run(nba_stats(window, fetch, boundary))
     gate.build_docs()
     return IngestResult(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -104,10 +104,7 @@ class Validation:
             "rows": self.rows,
             "expectations": self.expectations,
             "success": self.success,
-            "failures": [
-                {"expectation": f.expectation, "column": f.column, "unexpected": f.unexpected, "examples": f.examples}
-                for f in self.failures
-            ],
+            "failures": [asdict(f) for f in self.failures],
         }
 
 
@@ -171,6 +168,11 @@ def expectations(scope: Scope) -> Iterator[gxe.Expectation]:
         yield gxe.ExpectColumnPairValuesToBeEqual(column_A="wl", column_B="check_wl_from_score")
 
 
+def docs_index(root: Path) -> Path:
+    """The Data Docs page of the Great Expectations project under ``root``."""
+    return root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
 class QualityGate:
     """Validates batches in a Great Expectations file context under the warehouse folder."""
 
@@ -179,10 +181,6 @@ class QualityGate:
         self.context = gx.get_context(mode="file", project_root_dir=str(root))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.source = self.context.data_sources.add_or_update_pandas("fetched_batches")
-
-    @property
-    def docs_index(self) -> Path:
-        return self.root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
     def _checkpoint(self, scope: Scope) -> gx.Checkpoint:
         name = scope.table
@@ -202,7 +200,7 @@ class QualityGate:
 
     def build_docs(self) -> Path:
         self.context.build_data_docs()
-        return self.docs_index
+        return docs_index(self.root)
 
     def validate(self, scope: Scope, headers: list[str], rows: list[list[Any]]) -> Validation:
         batch = frame(scope.table, headers, rows)

@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlmesh import Context
 from sqlmesh.core.console import NoopConsole, set_console
+from sqlmesh.utils.date import to_ds
 
 PROJECT = Path(__file__).resolve().parent.parent
-LOOKBACK_DAYS = 7
 RESTATED_MODELS = ("core.fct_team_games", "core.fct_player_games")
 
 
@@ -35,12 +35,24 @@ class Recorder(NoopConsole):
     intervals: list[dict[str, Any]] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
 
-    def update_snapshot_evaluation_progress(self, snapshot: Any, interval: Any, batch_idx: int, duration_ms: int | None, num_audits_passed: int, num_audits_failed: int, *args: Any, **kwargs: Any) -> None:  # noqa: E501
-        start, end = (date.fromtimestamp(t / 1000).isoformat() for t in interval)
+    def update_snapshot_evaluation_progress(
+        self,
+        snapshot: Any,
+        interval: tuple[int, int],
+        batch_idx: int,
+        duration_ms: int | None,
+        num_audits_passed: int,
+        num_audits_failed: int,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        start, end = (to_ds(t) for t in interval)
+        model = ".".join(snapshot.name.replace('"', "").split(".")[-2:])
         self.intervals.append(
-            {"model": ".".join(snapshot.name.replace('"', "").split(".")[-2:]), "start": start, "end": end, "ms": duration_ms, "audits_passed": num_audits_passed, "audits_failed": num_audits_failed}
+            {"model": model, "start": start, "end": end, "ms": duration_ms, "audits_passed": num_audits_passed, "audits_failed": num_audits_failed}
         )
-        print(f"  {self.intervals[-1]['model']} [{start}, {end}): {duration_ms or 0} ms, audits {num_audits_passed} passed, {num_audits_failed} failed", file=sys.stderr)
+        audits = f"audits {num_audits_passed} passed, {num_audits_failed} failed"
+        print(f"  {model} [{start}, {end}): {duration_ms or 0} ms, {audits}", file=sys.stderr)
 
     def log_warning(self, short_message: str, long_message: str | None = None) -> None:
         self.messages.append(f"warning: {short_message}")
@@ -65,7 +77,8 @@ def refresh_prod(restate_from: date | None, today: date, detail: dict[str, Any])
         detail["action"] = "first build"
         return "first build of prod"
     action = "run"
-    if restate_from is not None and restate_from < today - timedelta(days=LOOKBACK_DAYS):
+    lookback_days = min(context.get_model(name).lookback for name in RESTATED_MODELS)  # daily intervals
+    if restate_from is not None and restate_from < today - timedelta(days=lookback_days):
         plan = context.plan_builder("prod", restate_models=RESTATED_MODELS, start=restate_from.isoformat(), end=today.isoformat()).build()
         if plan.has_changes:
             raise ModelsFailed("the project's models differ from prod: apply them with `sqlmesh plan` first, then re-run")

@@ -25,7 +25,7 @@ import duckdb
 from pipelines.ingest import new_run_id, run_ingest
 from pipelines.lock import LOCK_FILE, RunLock
 from pipelines.manifest import RunManifest, mark_abandoned
-from pipelines.quality import QualityGate
+from pipelines.quality import docs_index
 from pipelines.recordings import atomic_write
 from pipelines.refresh import refresh_prod
 from pipelines.settings import GAME_LOG_RESOURCES, SEASON_TYPES, WarehousePaths, parse_season, season_label
@@ -174,7 +174,7 @@ def run_range(
     print(f"run {run_id} ({command}): {manifest.status} in {manifest.duration_seconds:.1f} s")
     print(f"  {summary}")
     print(f"  manifest: {manifest_path}")
-    print(f"  data docs: {QualityGate(paths.root).docs_index}")
+    print(f"  data docs: {docs_index(paths.root)}")
     if manifest.status != "succeeded":
         print(f"nba-warehouse {command}: failed: {manifest.error}", file=sys.stderr)
     return 0 if manifest.status == "succeeded" else 1

@@ -75,13 +75,12 @@ def _game_logs(
             start = window.start
             if start is None and key in loaded:
                 start = date.fromisoformat(loaded[key]) - timedelta(days=refetch_days)
-            result = boundary.admit(
+            batch = boundary.admit(
                 Scope(table, season, season_type, start, window.end),
                 lambda: source.fetch(boundary.client, season, season_type, _api_date(start), _api_date(window.end)),
             )
-            if not result or not result["data"]:
+            if batch is None:
                 continue
-            batch = to_arrow(table, result["headers"], result["data"])
             newest = pc.max(batch["game_date"]).as_py().isoformat()
             loaded[key] = max(loaded.get(key, newest), newest)
             yield batch
@@ -89,21 +88,21 @@ def _game_logs(
 
 def _players(boundary: Boundary, window: Window) -> Iterator[pa.Table]:
     latest = max(window.seasons)
-    result = boundary.admit(
+    batch = boundary.admit(
         Scope("players", latest),
         lambda: boundary.client.fetch(CommonAllPlayers, "common_all_players", is_only_current_season=0, league_id="00", season=latest),
     )
-    if result and result["data"]:
-        yield to_arrow("players", result["headers"], result["data"])
+    if batch is not None:
+        yield batch
 
 
 def _schedule(boundary: Boundary, window: Window) -> Iterator[pa.Table]:
     for season in window.seasons:
-        result = boundary.admit(
+        batch = boundary.admit(
             Scope("schedule", season), lambda: boundary.client.fetch(ScheduleLeagueV2, "season_games", league_id="00", season=season)
         )
-        if result and result["data"]:
-            yield to_arrow("schedule", result["headers"], result["data"])
+        if batch is not None:
+            yield batch
 
 
 def _teams() -> Iterator[pa.Table]:
