@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     synth.add_argument("--last-season", type=_season, default="2025-26", help="the newest season (default 2025-26)")
     synth.add_argument("--through", type=_day, help="play the newest season only through this date; later games stay scheduled")
+
+    report = commands.add_parser("report", help="write a static HTML report of the prod views")
+    report.add_argument("--out", type=Path, help="folder to write index.html into (default: report/ beside the warehouse)")
+    report.add_argument("--season", type=_season, help="season like 2025-26 (default: the newest with standings)")
     return parser
 
 
@@ -183,6 +187,22 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pipelines.explore import NoData
+    from pipelines.reader import Reader, WarehouseMissing
+    from pipelines.report import write_report
+
+    out = args.out or WarehousePaths.from_env().root / "report"
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file: expected a folder to write index.html into")
+    try:
+        path = write_report(Reader.from_env(), out, args.season)
+    except (WarehouseMissing, NoData) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"report: {path}")
+    return 0
+
+
 def _root_cause(exc: BaseException) -> BaseException:
     """dlt wraps a resource's exception in its own step errors; show the original."""
     from pipelines.stats_http import StatsRequestError
@@ -197,7 +217,7 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"ingest": _ingest, "daily": _daily, "backfill": _backfill, "synth": _synth}
+    handlers = {"ingest": _ingest, "daily": _daily, "backfill": _backfill, "synth": _synth, "report": _report}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

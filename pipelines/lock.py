@@ -24,7 +24,7 @@ class WarehouseBusy(RuntimeError):
     """Another live process holds the warehouse."""
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -34,6 +34,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def read_holder(path: Path) -> dict[str, Any] | None:
+    """The lock file's pid, run_id, command and started_at; None when nobody holds it."""
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        return {"pid": -1, "run_id": "?", "command": "?", "started_at": "?"}
+
+
 class RunLock:
     def __init__(self, path: Path, run_id: str, command: str) -> None:
         self.path = path
@@ -41,12 +51,7 @@ class RunLock:
         self.taken_over: dict[str, Any] | None = None
 
     def read(self) -> dict[str, Any] | None:
-        try:
-            return json.loads(self.path.read_text())
-        except FileNotFoundError:
-            return None
-        except ValueError:
-            return {"pid": -1, "run_id": "?", "command": "?", "started_at": "?"}
+        return read_holder(self.path)
 
     def __enter__(self) -> "RunLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +62,7 @@ class RunLock:
                 holder = self.read()
                 if holder is None:
                     continue
-                if holder["pid"] > 0 and _alive(holder["pid"]):
+                if holder["pid"] > 0 and alive(holder["pid"]):
                     raise WarehouseBusy(
                         f"the warehouse is in use by `nba-warehouse {holder['command']}` (run {holder['run_id']}, "
                         f"pid {holder['pid']}, started {holder['started_at']}); lock file {self.path}"

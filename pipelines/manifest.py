@@ -33,8 +33,9 @@ create table if not exists ops.pipeline_runs (
     run_id text primary key, command text, arguments json, status text, error text, changed boolean,
     started_at timestamptz, finished_at timestamptz, duration_seconds double, requests_made bigint,
     rows_fetched json, rows_loaded json, validations_passed bigint, validations_failed bigint,
-    intervals_processed bigint, audits_failed bigint, git_sha text, versions json, manifest_path text
+    intervals_processed bigint, audits_failed bigint, git_sha text, versions json, manifest_path text, source text
 );
+alter table ops.pipeline_runs add column if not exists source text;
 create table if not exists ops.pipeline_steps (
     run_id text, step text, status text, started_at timestamptz, finished_at timestamptz, seconds double, detail json,
     primary key (run_id, step)
@@ -79,6 +80,8 @@ class RunManifest:
     run_id: str
     command: str
     arguments: dict[str, Any]
+    # where the data came from: live (stats.nba.com), replay (recordings) or synthetic
+    source: str = "live"
     started_at: str = field(default_factory=_now)
     status: str = "running"
     error: str | None = None
@@ -132,12 +135,13 @@ class RunManifest:
         con.execute("delete from ops.pipeline_steps where run_id = ?", [self.run_id])
         con.execute("delete from ops.pipeline_runs where run_id = ?", [self.run_id])
         con.execute(
-            "insert into ops.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into ops.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 self.run_id, self.command, json.dumps(self.arguments, default=str), self.status, self.error, self.changed,
                 self.started_at, self.finished_at, self.duration_seconds, self.requests_made,
                 json.dumps(self.rows_fetched), json.dumps(self.rows_loaded), passed, len(self.validations) - passed,
                 len(intervals), sum(i["audits_failed"] for i in intervals), self.git_sha, json.dumps(self.versions), str(manifest_path),
+                self.source,
             ],
         )  # fmt: skip
         for s in self.steps:

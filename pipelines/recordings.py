@@ -70,6 +70,11 @@ class RecordingFolder:
             raise FileNotFoundError(f"{root}: expected a recordings folder with an {INDEX}")
         return cls(root)
 
+    @property
+    def source(self) -> str:
+        """``synthetic`` when the folder was written by the synthetic league, else ``replay``."""
+        return "synthetic" if any(e.tags.get("synthetic") for e in self.entries) else "replay"
+
     def body(self, entry: Recording) -> bytes:
         return gzip.decompress((self.root / entry.file).read_bytes())
 

@@ -26,7 +26,7 @@ from pipelines.ingest import new_run_id, run_ingest
 from pipelines.lock import LOCK_FILE, RunLock
 from pipelines.manifest import RunManifest, mark_abandoned
 from pipelines.quality import docs_index
-from pipelines.recordings import atomic_write
+from pipelines.recordings import RecordingFolder, atomic_write
 from pipelines.refresh import refresh_prod
 from pipelines.settings import GAME_LOG_RESOURCES, SEASON_TYPES, WarehousePaths, parse_season, season_label
 from pipelines.source import Window
@@ -155,7 +155,8 @@ def run_range(
     Returns the exit code."""
     paths = WarehousePaths.from_env()
     run_id = new_run_id()
-    manifest = RunManifest(run_id, command, arguments)
+    source = RecordingFolder.open_existing(replay).source if replay else "live"
+    manifest = RunManifest(run_id, command, arguments, source)
     runs_folder = paths.root / "runs"
     with RunLock(paths.root / LOCK_FILE, run_id, command) as lock:
         if lock.taken_over:

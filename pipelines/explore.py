@@ -1,0 +1,245 @@
+"""What the notebook and the report ask of the prod views.
+
+Each function is one question, answered by one query on the views that
+``sqlmesh plan`` promoted (``marts.*``, ``core.*``) or on ``ops.*``, so that
+the notebook and the HTML report show the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipelines.reader import Reader
+
+REGULAR_SEASON = "Regular Season"
+SOURCES = {
+    "live": "real stats.nba.com data",
+    "replay": "real stats.nba.com data, replayed from recordings",
+    "synthetic": "SYNTHETIC league (invented players and results), not real NBA data",
+}
+
+
+class NoData(LookupError):
+    """The prod views hold nothing to show yet."""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which data a page covers and how the warehouse was last loaded."""
+
+    season: str
+    through: str
+    source: str
+    last_run: dict[str, object] | None
+
+    @property
+    def source_label(self) -> str:
+        return SOURCES.get(self.source, self.source)
+
+
+def coverage(reader: Reader, season: str | None = None) -> Coverage:
+    """The newest season with standings (or ``season``), its last played date and where the data came from."""
+    latest = reader.sql(
+        """
+        select season, max(as_of_date)::varchar as through
+        from marts.standings
+        where season_type = ? and (? is null or season = ?)
+        group by season
+        order by season desc
+        limit 1
+        """,
+        [REGULAR_SEASON, season, season],
+    )
+    if latest.empty:
+        wanted = f"season {season}" if season else "any season"
+        raise NoData(f"marts.standings has no regular-season rows for {wanted}: build the warehouse first (make demo)")
+    runs = pipeline_runs(reader, limit=None)
+    sources = set(runs.loc[runs["status"] == "succeeded", "source"].dropna())
+    source = sources.pop() if len(sources) == 1 else ("mixed: " + ", ".join(sorted(sources)) if sources else "unknown")
+    last_run = runs.iloc[0].to_dict() if not runs.empty else None
+    return Coverage(latest["season"].iloc[0], latest["through"].iloc[0], source, last_run)
+
+
+def standings(reader: Reader, season: str, as_of: str) -> pd.DataFrame:
+    """Each conference's table on ``as_of``, seeded, with the simulated odds of that date."""
+    return reader.sql(
+        """
+        select
+            s.conference,
+            s.conference_rank as seed,
+            s.team_abbreviation as team,
+            s.wins,
+            s.losses,
+            round(s.win_pct, 3) as win_pct,
+            s.conference_games_back as games_back,
+            s.home_wins || '-' || s.home_losses as home,
+            s.road_wins || '-' || s.road_losses as road,
+            s.last10_wins || '-' || s.last10_losses as last_10,
+            s.streak,
+            round(p.projected_wins_mean, 1) as projected_wins,
+            round(p.playoffs_probability, 3) as playoffs_probability,
+            round(p.title_probability, 3) as title_probability
+        from marts.standings as s
+        left join marts.season_simulations as p
+            on p.season = s.season and p.as_of_date = s.as_of_date and p.team_id = s.team_id
+        where s.season = ? and s.season_type = ? and s.as_of_date = ?
+        order by s.conference, s.conference_rank
+        """,
+        [season, REGULAR_SEASON, as_of],
+    )
+
+
+def standings_race(reader: Reader, season: str, conference: str) -> pd.DataFrame:
+    """Wins above .500 (wins less losses) of each team of a conference, by date."""
+    return reader.sql(
+        """
+        select as_of_date, team_abbreviation as team, wins - losses as wins_above_500
+        from marts.standings
+        where season = ? and season_type = ? and conference = ?
+        order by as_of_date, team
+        """,
+        [season, REGULAR_SEASON, conference],
+    )
+
+
+def team_ratings(reader: Reader, season: str) -> pd.DataFrame:
+    """Season-to-date points scored and allowed per 100 possessions."""
+    return reader.sql(
+        """
+        select
+            r.team_abbreviation as team,
+            t.conference,
+            r.games,
+            round(r.offensive_rating, 1) as offensive_rating,
+            round(r.defensive_rating, 1) as defensive_rating,
+            round(r.net_rating, 1) as net_rating
+        from marts.team_ratings as r
+        left join core.dim_teams as t
+            on t.team_id = r.team_id and t.is_current
+        where r.season = ? and r.season_type = ? and r.games_window = 'season_to_date'
+        order by r.net_rating desc
+        """,
+        [season, REGULAR_SEASON],
+    )
+
+
+def elo_history(reader: Reader, season: str, teams: list[str] | None = None, top: int = 5) -> pd.DataFrame:
+    """Each team's Elo after each game of the season: the named ``teams``, else the ``top`` rated now."""
+    return reader.sql(
+        """
+        with ratings as (
+            select e.game_date, g.team_abbreviation as team, e.elo_after
+            from marts.elo_ratings as e
+            inner join core.fct_team_games as g
+                on g.game_id = e.game_id and g.team_id = e.team_id
+            where e.season = ?
+        ),
+        ranked as (
+            select team, row_number() over (order by arg_max(elo_after, game_date) desc) as rank_now
+            from ratings
+            group by team
+        )
+        select game_date, team, round(elo_after, 1) as elo
+        from ratings
+        where team in (
+            select team from ranked where case when ?::varchar[] is null then rank_now <= ? else list_contains(?, team) end
+        )
+        order by game_date, team
+        """,
+        [season, teams, top, teams],
+    )
+
+
+def playoff_odds(reader: Reader, season: str, conference: str, *, contested_only: bool = False) -> pd.DataFrame:
+    """Each team's simulated chance to reach the playoffs (play-in winners included), by date; with
+    ``contested_only``, just the teams whose place is not yet all but settled (between 1% and 99% now)."""
+    odds = reader.sql(
+        """
+        select p.as_of_date, s.team_abbreviation as team, p.playoffs_probability
+        from marts.season_simulations as p
+        inner join marts.standings as s
+            on s.season = p.season and s.as_of_date = p.as_of_date and s.team_id = p.team_id
+            and s.season_type = ?
+        where p.season = ? and p.conference = ?
+        order by p.as_of_date, team
+        """,
+        [REGULAR_SEASON, season, conference],
+    )
+    if not contested_only or odds.empty:
+        return odds
+    now = odds[odds["as_of_date"] == odds["as_of_date"].max()]
+    contested = now.loc[now["playoffs_probability"].between(0.01, 0.99), "team"]
+    return odds[odds["team"].isin(contested)]
+
+
+def leaders(reader: Reader, season: str, stat: str = "pts_per_game", limit: int = 10) -> pd.DataFrame:
+    """The season's leaders in a per-game stat among players with at least half of the most games played."""
+    allowed = {"pts_per_game", "reb_per_game", "ast_per_game", "stl_per_game", "blk_per_game", "ts_pct", "game_score_per_game"}
+    if stat not in allowed:
+        raise ValueError(f"stat {stat!r}: expected one of {', '.join(sorted(allowed))}")
+    return reader.sql(
+        f"""
+        with season_players as (
+            select
+                player_id,
+                player_name,
+                team_abbreviations,
+                games,
+                minutes_per_game,
+                pts_per_game,
+                reb_per_game,
+                ast_per_game,
+                stl_per_game,
+                blk_per_game,
+                ts_pct,
+                game_score_per_game,
+                max(games) over () as most_games
+            from marts.player_season_stats
+            where season = ? and season_type = ?
+        )
+        select
+            player_name as player,
+            team_abbreviations as team,
+            games,
+            round(minutes_per_game, 1) as minutes_per_game,
+            round(pts_per_game, 1) as pts_per_game,
+            round(reb_per_game, 1) as reb_per_game,
+            round(ast_per_game, 1) as ast_per_game,
+            round(ts_pct, 3) as ts_pct,
+            player_id
+        from season_players
+        where games >= 0.5 * most_games
+        order by {stat} desc, player_id
+        limit ?
+        """,
+        [season, REGULAR_SEASON, limit],
+    )
+
+
+def player_form(reader: Reader, season: str, player: str | int) -> pd.DataFrame:
+    """A player's points game by game with the rolling last-5 and last-10 averages, by name or id."""
+    return reader.sql(
+        """
+        select game_date, player_name as player, pts, last5_pts, last10_pts, game_score, last10_game_score
+        from marts.player_form
+        where season = ? and game_type = ? and (player_name = ?::varchar or player_id::varchar = ?::varchar)
+        order by game_date
+        """,
+        [season, REGULAR_SEASON, str(player), str(player)],
+    )
+
+
+RUN_COLUMNS = ["run_id", "command", "status", "source", "started_at", "duration_seconds", "rows_loaded",
+               "intervals_processed", "audits_failed", "validations_failed", "error"]  # fmt: skip
+
+
+def pipeline_runs(reader: Reader, limit: int | None = 10) -> pd.DataFrame:
+    """The newest runs from ``ops.pipeline_runs``; none before the first run, and columns added by
+    later versions are null until the next run adds them."""
+    present = set(reader.columns("ops.pipeline_runs"))
+    if not present:
+        return pd.DataFrame(columns=RUN_COLUMNS)
+    selected = ", ".join(c if c in present else f"null as {c}" for c in RUN_COLUMNS)
+    return reader.sql(f"select {selected} from ops.pipeline_runs order by started_at desc limit ?", [limit])

@@ -1,0 +1,117 @@
+"""``nba-warehouse report``: one static HTML page of the prod views.
+
+The page must open anywhere, offline and years later, so it carries
+everything inline: charts as base64 PNG, styles in the head, no scripts and
+no links to a CDN.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from matplotlib.figure import Figure
+
+from basketball.tiebreakers import has_play_in, playoff_spots
+from pipelines import charts, explore
+from pipelines.reader import Reader
+from pipelines.recordings import atomic_write
+from pipelines.settings import parse_season
+
+REPORT_FILE = "index.html"
+DPI = 100
+STANDINGS_COLUMNS = {"seed": "#", "team": "Team", "wins": "W", "losses": "L", "win_pct": "Pct", "games_back": "GB",
+                     "home": "Home", "road": "Road", "last_10": "L10", "streak": "Strk", "projected_wins": "Proj W",
+                     "playoffs_probability": "Playoffs", "title_probability": "Title"}  # fmt: skip
+LEADER_COLUMNS = {"player": "Player", "team": "Team", "games": "G", "minutes_per_game": "MPG", "pts_per_game": "PPG",
+                  "reb_per_game": "RPG", "ast_per_game": "APG", "ts_pct": "TS%"}  # fmt: skip
+RUN_COLUMNS = {"run_id": "Run", "command": "Command", "status": "Status", "source": "Source", "started_at": "Started",
+               "duration_seconds": "Seconds", "intervals_processed": "Intervals", "audits_failed": "Audits failed",
+               "validations_failed": "Batches refused"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Table:
+    """A frame ready for the template: display headers, formatted cells, leading text columns."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    text_columns: int
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, headers: dict[str, str], text_columns: int) -> "Table":
+        shown = frame[list(headers)]
+        rows = [["" if pd.isna(v) else _cell(name, v) for name, v in zip(headers, values)] for values in shown.itertuples(index=False)]
+        return cls(list(headers.values()), rows, text_columns)
+
+
+def _cell(column: str, value: object) -> str:
+    if column.endswith("_probability"):
+        return f"{value:.0%}" if value >= 0.005 or value == 0 else "<1%"
+    if column in ("win_pct", "ts_pct"):
+        return f"{value:.3f}".lstrip("0")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Image:
+    data: str
+    alt: str
+    width: int
+    height: int
+
+    @classmethod
+    def of(cls, fig: Figure, alt: str) -> "Image":
+        width, height = (round(v * DPI) for v in fig.get_size_inches())
+        return cls(base64.b64encode(charts.png(fig, DPI)).decode("ascii"), alt, width, height)
+
+
+def write_report(reader: Reader, out: Path, season: str | None = None) -> Path:
+    """Write ``out/index.html`` for the newest season (or ``season``) and return its path."""
+    coverage = explore.coverage(reader, season)
+    season, through = coverage.season, coverage.through
+    table = explore.standings(reader, season, through)
+    conferences = sorted(table["conference"].dropna().unique())
+    leaders = explore.leaders(reader, season)
+    start_year = parse_season(season)
+    charts_shown = [
+        ("The standings race", [Image.of(charts.standings_race(explore.standings_race(reader, season, c), c), f"{c} wins above .500 by date")
+                                for c in conferences]),
+        ("Chance to make the playoffs: teams still in the race", [
+            Image.of(charts.playoff_odds(explore.playoff_odds(reader, season, c, contested_only=True), c), f"{c} playoff odds by date")
+                                         for c in conferences]),
+        ("Team ratings", [Image.of(charts.ratings(explore.team_ratings(reader, season)), "offensive vs defensive rating by team")]),
+        ("Elo: the five best teams now", [Image.of(charts.elo(explore.elo_history(reader, season)), "Elo by game date")]),
+    ]  # fmt: skip
+    if not leaders.empty:
+        form = explore.player_form(reader, season, int(leaders["player_id"].iloc[0]))
+        charts_shown.append(("The leading scorer's form", [Image.of(charts.player_form(form), "points by game and rolling averages")]))
+    template = Environment(
+        loader=PackageLoader("pipelines"), autoescape=select_autoescape(), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    ).get_template("report.html.j2")
+    html = template.render(
+        coverage=coverage,
+        standings=[(c, Table.of(table[table["conference"] == c], STANDINGS_COLUMNS, 2)) for c in conferences],
+        cuts={playoff_spots(start_year), *({6} if has_play_in(start_year) else ())},
+        simulations=_simulations(reader, season, through),
+        charts=[{"heading": heading, "images": images} for heading, images in charts_shown],
+        leaders=Table.of(leaders, LEADER_COLUMNS, 2),
+        runs=Table.of(explore.pipeline_runs(reader, limit=5), RUN_COLUMNS, 4),
+        written_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        db=reader.db,
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / REPORT_FILE
+    atomic_write(path, html.encode())
+    return path
+
+
+def _simulations(reader: Reader, season: str, as_of: str) -> int:
+    found = reader.sql("select max(simulations) as n from marts.season_simulations where season = ? and as_of_date = ?", [season, as_of])
+    return int(found["n"].iloc[0]) if found["n"].notna().iloc[0] else 0
