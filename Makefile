@@ -8,7 +8,7 @@ SYNTHETIC := $(dir $(WAREHOUSE_DB))synthetic
 DEMO_RANGE := --start 2023-07-01 --end 2026-02-21 --chunk-days 366
 TEST_DB := $(or $(TMPDIR),/tmp)/nba-warehouse-make-test/warehouse.duckdb
 
-.PHONY: install demo test clean
+.PHONY: install demo notebook report test clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ demo: install
 	@echo "Look next:  $(BIN)/sqlmesh fetchdf \"select conference, conference_rank, team_abbreviation, wins, losses from marts.standings where as_of_date = '2026-02-21' and season_type = 'Regular Season' order by 1, 2\""
 	@echo "            $(BIN)/sqlmesh fetchdf \"select run_id, command, status, duration_seconds from ops.pipeline_runs\""
 	@echo "            $(BIN)/sqlmesh ui        (lineage, models and audits in the browser)"
+	@echo "            make notebook            (notebooks/explore.ipynb in JupyterLab)"
+	@NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/nba-warehouse report
+
+# Jupyter runs the kernel in notebooks/, so the warehouse path is made absolute first.
+notebook: install
+	NBA_WAREHOUSE_DB=$(abspath $(WAREHOUSE_DB)) $(BIN)/jupyter lab notebooks/explore.ipynb
+
+report: install
+	NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/nba-warehouse report
 
 test: install
 	$(BIN)/pytest

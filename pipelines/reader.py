@@ -105,6 +105,6 @@ class Reader:
         )
 
 
-def _one_sentence(shell: Any, kind: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> list[str]:
+def _one_sentence(shell: Any, kind: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
+    """IPython's custom exception handler: the cell still fails, so "run all" stops there."""
     print(value, file=sys.stderr)
-    return [str(value)]

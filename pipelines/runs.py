@@ -172,6 +172,7 @@ def run_range(
         manifest.write(runs_folder)
         with duckdb.connect(str(paths.db)) as con:
             manifest.record(con, manifest_path)
+            con.execute("checkpoint")  # leave one self-contained file, no write-ahead log beside it
     print(f"run {run_id} ({command}): {manifest.status} in {manifest.duration_seconds:.1f} s")
     print(f"  {summary}")
     print(f"  manifest: {manifest_path}")

@@ -1,0 +1,174 @@
+"""The notebook and the HTML report, run as their users run them, on a warehouse built the way `make demo` builds it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+from PIL import Image
+
+from conftest import REPO, Warehouse
+from pipelines.reader import Reader, WarehouseLocked
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
+LOCK_HOLDER = {"run_id": "20261122T000000Z-abcdef", "command": "daily", "started_at": "2026-11-22T00:00:00+00:00"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, league) -> Warehouse:
+    """The synthetic 2025-26 season through 2026-02-21, loaded and built by `backfill --replay` as `make demo` does."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("demo") / "warehouse.duckdb")
+    result = warehouse.cli("backfill", "--start", "2025-10-01", "--end", "2026-02-21", "--chunk-days", "366", "--replay", str(league))
+    assert result.returncode == 0, result.stderr
+    return warehouse
+
+
+@contextmanager
+def _held_for_writing(warehouse: Warehouse, *, by_a_run: bool = True) -> Iterator[int]:
+    """Another process holds the warehouse open for writing; ``by_a_run`` leaves the lock file a run writes."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(warehouse.db)!r}); print('open', flush=True); time.sleep(300)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    lock = warehouse.db.parent / "nba-warehouse.lock"
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        if by_a_run:
+            lock.write_text(json.dumps({"pid": holder.pid, **LOCK_HOLDER}))
+        yield holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
+        lock.unlink(missing_ok=True)
+
+
+def _execute(notebook: nbformat.NotebookNode, warehouse: Warehouse, **options) -> nbformat.NotebookNode:
+    """Run the notebook as `make notebook` does: a kernel in notebooks/ with NBA_WAREHOUSE_DB set."""
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}, **options)
+    return client.execute(env=warehouse.env)
+
+
+def _outputs(cell: nbformat.NotebookNode) -> str:
+    return "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+
+
+def test_the_notebook_runs_headless_on_prod_views_only(demo):
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    source = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert "sqlmesh__" not in source, "the notebook must read the promoted views, not SQLMesh's physical tables"
+    for magic in ("%context", "%%fetchdf", "%plan dev"):
+        assert magic in source
+
+    executed = _execute(notebook, demo)  # raises CellExecutionError on any failing cell
+
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    assert "2025-26 regular season through 2026-02-21: SYNTHETIC" in _outputs(code[0])
+    images = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 5, "standings race, ratings, Elo, playoff odds and player form each draw a chart"
+    runs = next(c for c in code if "pipeline_runs(wh)" in c.source)
+    assert "backfill" in _outputs(runs) and "succeeded" in _outputs(runs)
+    environments = next(c for c in code if "information_schema" in c.source)
+    assert re.search(r"\bdev\b", _outputs(environments)), "%plan dev created the dev environment"
+    # the last cell closed SQLMesh's connection: a run can open the warehouse for writing again
+    duckdb.connect(str(demo.db)).close()
+
+
+def test_the_notebook_says_which_run_holds_the_warehouse(demo):
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    notebook.cells = notebook.cells[:2]  # the introduction and the cell that opens the warehouse
+    with _held_for_writing(demo) as pid:
+        executed = _execute(notebook, demo, allow_errors=True)
+    outputs = executed.cells[1].outputs
+    text = "".join(o.get("text", "") for o in outputs)
+    assert text.strip() == (
+        f"The warehouse is busy: `nba-warehouse daily` (run {LOCK_HOLDER['run_id']}, pid {pid}, started "
+        f"{LOCK_HOLDER['started_at']}) is writing it; try again when that run finishes."
+    )
+    assert not any(o["output_type"] == "error" for o in outputs) and "Traceback" not in json.dumps(outputs)
+
+
+def test_a_writer_without_a_lock_file_is_named_by_its_pid(demo):
+    with _held_for_writing(demo, by_a_run=False) as pid:
+        with pytest.raises(WarehouseLocked, match=rf"process {pid} has .* open for writing \(not an nba-warehouse run"):
+            Reader(demo.db).sql("select 1")
+
+
+def test_the_reader_refuses_sqlmesh_physical_tables(demo):
+    with pytest.raises(ValueError, match="physical table sqlmesh__marts"):
+        Reader(demo.db).sql("select * from sqlmesh__marts.marts__standings__123")
+
+
+def test_the_report_is_self_contained_and_says_what_it_covers(demo, tmp_path):
+    result = demo.cli("report", "--out", str(tmp_path / "report"))
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "report" / "index.html"
+    assert result.stdout.strip() == f"report: {path}"
+    html = path.read_text()
+    assert "2025-26 regular season, through 2026-02-21" in html
+    assert "SYNTHETIC league" in html
+    assert re.search(r"Last run:.*backfill.*succeeded", html, re.DOTALL)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "no link may leave the file"
+    sources = re.findall(r"<img src=\"([^\"]+)\"", html)
+    assert len(sources) >= 7 and all(s.startswith("data:image/png;base64,") for s in sources)
+    standings_rows = re.findall(r"<tr class=\"[^\"]*\"><td class=\"text\">\d+</td><td class=\"text\">[A-Z]{3}</td>", html)
+    assert len(standings_rows) == 30
+
+
+def test_the_report_refuses_bad_input_in_one_line(demo, new_warehouse, tmp_path):
+    missing = new_warehouse("none").cli("report")
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no warehouse at" in missing.stderr
+    (tmp_path / "a-file").write_text("")
+    not_a_folder = demo.cli("report", "--out", str(tmp_path / "a-file"))
+    assert not_a_folder.returncode == 2 and "is a file: expected a folder" in not_a_folder.stderr
+    with _held_for_writing(demo):
+        busy = demo.cli("report", "--out", str(tmp_path / "busy"))
+    assert busy.returncode == 75 and f"run {LOCK_HOLDER['run_id']}" in busy.stderr and busy.stderr.count("\n") == 1
+    assert not (tmp_path / "busy").exists()
+
+
+def test_the_report_renders_in_headless_chromium(demo, tmp_path):
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        pytest.skip("Chromium not installed: `apt-get install chromium chromium-driver` (Debian; .ci/run does this)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    assert demo.cli("report", "--out", str(tmp_path)).returncode == 0
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9", "--window-size=1280,1024"):  # fmt: skip
+        options.add_argument(flag)  # the proxy that refuses every connection: the page must need no network
+    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(chromedriver))
+    try:
+        driver.get((tmp_path / "index.html").as_uri())
+        images = driver.execute_script("return Array.from(document.images, i => [i.complete, i.naturalWidth, i.alt])")
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1280, height)
+        screenshot = tmp_path / "report.png"
+        driver.save_screenshot(str(screenshot))
+        console = driver.get_log("browser")
+        title = driver.title
+    finally:
+        driver.quit()
+    assert title.startswith("NBA warehouse: 2025-26")
+    assert len(images) >= 7 and all(complete and width > 0 for complete, width, _ in images), f"broken images: {images}"
+    assert [entry for entry in console if entry["level"] in ("SEVERE", "WARNING")] == []
+    with Image.open(screenshot) as shot:
+        assert shot.size[1] > 2000, "the screenshot covers the whole page"
+        assert np.unique(np.asarray(shot.convert("L"))).size > 50, "the page drew more than a blank"
