@@ -105,19 +105,19 @@ def standings_race(reader: Reader, season: str, conference: str) -> pd.DataFrame
 
 
 def team_ratings(reader: Reader, season: str) -> pd.DataFrame:
-    """Season-to-date points scored and allowed per 100 possessions."""
+    """Season-to-date points scored and allowed per 100 possessions, with the conference of that season."""
     return reader.sql(
         """
         select
             r.team_abbreviation as team,
-            t.conference,
+            s.conference,
             r.games,
             round(r.offensive_rating, 1) as offensive_rating,
             round(r.defensive_rating, 1) as defensive_rating,
             round(r.net_rating, 1) as net_rating
         from marts.team_ratings as r
-        left join core.dim_teams as t
-            on t.team_id = r.team_id and t.is_current
+        left join marts.standings as s
+            on s.season = r.season and s.season_type = r.season_type and s.team_id = r.team_id and s.as_of_date = r.through_date
         where r.season = ? and r.season_type = ? and r.games_window = 'season_to_date'
         order by r.net_rating desc
         """,
