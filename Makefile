@@ -30,8 +30,10 @@ demo: install
 	@NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/nba-warehouse report
 
 # Jupyter runs the kernel in notebooks/, so the warehouse path is made absolute first.
+# JupyterLab refuses root unless told (containers often run as root); add e.g. JUPYTER_FLAGS=--no-browser.
+JUPYTER_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 notebook: install
-	NBA_WAREHOUSE_DB=$(abspath $(WAREHOUSE_DB)) $(BIN)/jupyter lab notebooks/explore.ipynb
+	NBA_WAREHOUSE_DB=$(abspath $(WAREHOUSE_DB)) $(BIN)/jupyter lab $(JUPYTER_FLAGS) notebooks/explore.ipynb
 
 report: install
 	NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/nba-warehouse report

@@ -54,7 +54,7 @@ def coverage(reader: Reader, season: str | None = None) -> Coverage:
     )
     if latest.empty:
         wanted = f"season {season}" if season else "any season"
-        raise NoData(f"marts.standings has no regular-season rows for {wanted}: build the warehouse first (make demo)")
+        raise NoData(f"marts.standings has no regular-season rows for {wanted}: load it first (nba-warehouse backfill, or make demo)")
     runs = pipeline_runs(reader, limit=None)
     sources = set(runs.loc[runs["status"] == "succeeded", "source"].dropna())
     source = sources.pop() if len(sources) == 1 else ("mixed: " + ", ".join(sorted(sources)) if sources else "unknown")
