@@ -118,6 +118,7 @@ def test_the_report_is_self_contained_and_says_what_it_covers(demo, tmp_path):
     assert result.stdout.strip() == f"report: {path}"
     html = path.read_text()
     assert "2025-26 regular season, through 2026-02-21" in html
+    assert demo.scalar("select source from ops.pipeline_runs") == "synthetic"
     assert "SYNTHETIC league" in html
     assert re.search(r"Last run:.*backfill.*succeeded", html, re.DOTALL)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "no link may leave the file"

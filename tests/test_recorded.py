@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pipelines.recordings import RecordingFolder
+
 pytestmark = pytest.mark.recorded
 
 TEAM_LOGS = ("ingest", "--season", "2025-26", "--season-type", "Regular Season", "--resources", "team_game_logs")
@@ -43,3 +45,8 @@ def test_team_logs_alone_build_every_model_with_the_real_neutral_site_games(ware
     assert warehouse.scalar("select count(*) from core.fct_games") == 844
     assert warehouse.scalar("select count(*) from core.fct_games where is_neutral_site") == 5
     assert warehouse.scalar("select count(*) from staging.player_game_logs") == 0
+
+
+def test_real_recordings_are_not_taken_for_the_synthetic_league(recorded, league):
+    assert RecordingFolder(recorded).source == "replay"
+    assert RecordingFolder(league).source == "synthetic"
