@@ -46,10 +46,8 @@ class Reader:
     @classmethod
     def for_notebook(cls) -> "Reader":
         """``from_env`` and, inside IPython, show the reader's errors as their one sentence."""
-        try:
-            from IPython import get_ipython
-        except ImportError:
-            return cls.from_env()
+        from IPython import get_ipython
+
         shell = get_ipython()
         if shell is not None:
             shell.set_custom_exc((WarehouseLocked, WarehouseMissing), _one_sentence)

@@ -54,8 +54,10 @@ def _cell(column: str, value: object) -> str:
         return f"{value:.0%}" if value >= 0.005 or value == 0 else "<1%"
     if column in ("win_pct", "ts_pct"):
         return f"{value:.3f}".lstrip("0")
+    if isinstance(value, pd.Timestamp):
+        return value.tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:.1f}"
     return str(value)
 
 
