@@ -25,6 +25,9 @@ class WarehouseBusy(RuntimeError):
 
 
 def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists; an unreadable lock file's pid (-1) never does (os.kill would signal a group)."""
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -62,7 +65,7 @@ class RunLock:
                 holder = self.read()
                 if holder is None:
                     continue
-                if holder["pid"] > 0 and alive(holder["pid"]):
+                if alive(holder["pid"]):
                     raise WarehouseBusy(
                         f"the warehouse is in use by `nba-warehouse {holder['command']}` (run {holder['run_id']}, "
                         f"pid {holder['pid']}, started {holder['started_at']}); lock file {self.path}"

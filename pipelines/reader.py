@@ -90,7 +90,7 @@ class Reader:
 
     def _who_writes(self, error: str) -> str:
         holder = read_holder(self.db.parent / LOCK_FILE)
-        if holder and holder["pid"] > 0 and alive(holder["pid"]):
+        if holder and alive(holder["pid"]):
             return (
                 f"The warehouse is busy: `nba-warehouse {holder['command']}` (run {holder['run_id']}, pid {holder['pid']}, "
                 f"started {holder['started_at']}) is writing it; try again when that run finishes."
