@@ -10,9 +10,12 @@ TEST_DB := $(or $(TMPDIR),/tmp)/nba-warehouse-make-test/warehouse.duckdb
 
 .PHONY: install demo notebook report test clean
 
-$(INSTALLED): pyproject.toml requirements.lock
+DATA_DOCS_ASSETS := pipelines/data_docs
+
+$(INSTALLED): pyproject.toml requirements.lock $(DATA_DOCS_ASSETS)/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	npm ci --prefix $(DATA_DOCS_ASSETS) --ignore-scripts --silent
 	touch $@
 
 install: $(INSTALLED)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from basketball.elo import EloParameters
-from basketball.simulation import Season, simulate
+from nba_warehouse.basketball.elo import EloParameters
+from nba_warehouse.basketball.simulation import Season, simulate
 
 REPO = Path(__file__).resolve().parent.parent
 

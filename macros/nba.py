@@ -6,14 +6,8 @@ from sqlglot import exp, parse_one
 from sqlmesh import macro
 from sqlmesh.core.macros import MacroEvaluator, safe_div
 
-GAME_TYPES = {
-    "001": "Pre Season",
-    "002": "Regular Season",
-    "003": "All Star",
-    "004": "Playoffs",
-    "005": "PlayIn",
-    "006": "NBA Cup Final",
-}
+from nba_warehouse.nba import GAME_TYPES
+
 
 
 def _sql(template: str, **args: exp.Expression) -> exp.Expression:

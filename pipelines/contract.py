@@ -8,7 +8,6 @@ numbers still lands as DOUBLE) and creates a table before its first rows.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -16,7 +15,9 @@ import pyarrow as pa
 import yaml
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
-CONTRACT_FILE = Path(__file__).resolve().parent.parent / "external_models.yaml"
+from nba_warehouse.project import project_root
+
+CONTRACT_FILE = "external_models.yaml"
 ARROW_TYPES = {"text": pa.string(), "bigint": pa.int64(), "double": pa.float64(), "date": pa.date32(), "boolean": pa.bool_()}
 _naming = NamingConvention()
 
@@ -25,7 +26,7 @@ _naming = NamingConvention()
 def raw_contract() -> dict[str, dict[str, str]]:
     """``{table: {column: sql_type}}`` for the columns dlt writes (not its own ``_dlt`` ones)."""
     contract = {}
-    for model in yaml.safe_load(CONTRACT_FILE.read_text()):
+    for model in yaml.safe_load((project_root() / CONTRACT_FILE).read_text()):
         schema, table = model["name"].split(".")
         contract[table] = {c: t for c, t in model["columns"].items() if not c.startswith("_dlt")}
     return contract

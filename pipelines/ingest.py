@@ -17,13 +17,14 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines.boundary import Boundary
 from pipelines.quality import QualityGate, Validation
-from pipelines.recordings import RecordingFolder
-from pipelines.replay import ReplayServer
-from pipelines.settings import RAW_SCHEMA, WarehousePaths
+from nba_warehouse.offline.recordings import RecordingFolder
+from nba_warehouse.offline.replay import ReplayServer
+from nba_warehouse.project import WarehousePaths
 from pipelines.source import Window, nba_stats
 from pipelines.stats_http import StatsClient
 
 PIPELINE_NAME = "nba_warehouse"
+RAW_SCHEMA = "raw"
 
 # Staging keeps the latest load of each key, which needs dlt's load id on Arrow batches too.
 os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")

@@ -21,7 +21,8 @@ from typing import Any
 import pandas as pd
 
 from pipelines.contract import raw_contract, snake_case
-from pipelines.settings import GAME_ID_PREFIX, parse_season
+from pipelines.data_docs import docs_index, localise
+from nba_warehouse.nba import GAME_ID_PREFIX, NATURAL_KEYS, parse_season
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx  # noqa: E402 - reads the variable above on import
@@ -30,13 +31,6 @@ from great_expectations.data_context.types.base import ProgressBarsConfig  # noq
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
-KEYS = {
-    "team_game_logs": ("game_id", "team_id"),
-    "player_game_logs": ("game_id", "player_id"),
-    "players": ("person_id",),
-    "schedule": ("game_id",),
-    "teams": ("id",),
-}
 # JSON numbers arrive as Python ints or floats; a column holding only whole numbers and nulls becomes float64.
 TYPE_NAMES = {
     "bigint": ["int", "int64", "float64"],
@@ -85,6 +79,8 @@ class Validation:
     scope: Scope
     rows: int
     expectations: int
+    # the result's Data Docs page, relative to the site
+    page: str | None = None
     failures: list[Failure] = field(default_factory=list)
 
     @property
@@ -103,7 +99,9 @@ class Validation:
             "table": self.scope.table,
             "rows": self.rows,
             "expectations": self.expectations,
+            "failed": len(self.failures),
             "success": self.success,
+            "page": self.page,
             "failures": [asdict(f) for f in self.failures],
         }
 
@@ -135,7 +133,7 @@ def _season_window(season: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 def expectations(scope: Scope) -> Iterator[gxe.Expectation]:
     """The suite for one batch: the contract's columns and types, keys, then what the table's numbers must obey."""
     contract = raw_contract()[scope.table]
-    keys = list(KEYS[scope.table])
+    keys = list(NATURAL_KEYS[scope.table])
     for column, sql_type in contract.items():
         yield gxe.ExpectColumnToExist(column=column)
         if sql_type == "date":
@@ -168,11 +166,6 @@ def expectations(scope: Scope) -> Iterator[gxe.Expectation]:
         yield gxe.ExpectColumnPairValuesToBeEqual(column_A="wl", column_B="check_wl_from_score")
 
 
-def docs_index(root: Path) -> Path:
-    """The Data Docs page of the Great Expectations project under ``root``."""
-    return root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
-
-
 class QualityGate:
     """Validates batches in a Great Expectations file context under the warehouse folder."""
 
@@ -199,15 +192,19 @@ class QualityGate:
         )
 
     def build_docs(self) -> Path:
+        """Rebuild the Data Docs site and point its pages at local copies of their scripts and styles."""
         self.context.build_data_docs()
-        return docs_index(self.root)
+        index = docs_index(self.root)
+        localise(index.parent)
+        return index
 
     def validate(self, scope: Scope, headers: list[str], rows: list[list[Any]]) -> Validation:
         batch = frame(scope.table, headers, rows)
         result = self._checkpoint(scope).run(batch_parameters={"dataframe": batch}, run_id=None)
-        (suite_result,) = result.run_results.values()
-        validation = Validation(scope, len(batch), len(suite_result.results))
-        shown = [c for c in (*KEYS[scope.table], "team_abbreviation", "player_name") if c in batch]
+        ((identifier, suite_result),) = result.run_results.items()
+        page = Path("validations", *identifier.to_tuple()).with_suffix(".html")
+        validation = Validation(scope, len(batch), len(suite_result.results), page=str(page))
+        shown = [c for c in (*NATURAL_KEYS[scope.table], "team_abbreviation", "player_name") if c in batch]
         for outcome in suite_result.results:
             if outcome.success:
                 continue

@@ -27,6 +27,7 @@ from pipelines.boundary import Boundary
 from pipelines.contract import empty_table, to_arrow
 from pipelines.quality import Scope
 from pipelines.stats_http import StatsClient
+from nba_warehouse.nba import NATURAL_KEYS
 
 MERGE = {"disposition": "merge", "strategy": "delete-insert"}
 KEY_HINTS = {"game_id": {"data_type": "text"}, "game_date": {"data_type": "date"}}
@@ -136,18 +137,15 @@ def nba_stats(
 ) -> Any:
     """Every raw table as a resource; those not in ``fetch`` make no request
     and only make sure their table exists. Fetched batches pass ``boundary``."""
-    makers: dict[str, tuple[Callable[[], Iterator[pa.Table]], tuple[str, ...]]] = {
-        "team_game_logs": (lambda: _game_logs("team_game_logs", TEAM_LOGS, boundary, window, refetch_days), ("game_id", "team_id")),
-        "player_game_logs": (
-            lambda: _game_logs("player_game_logs", PLAYER_LOGS, boundary, window, refetch_days),
-            ("game_id", "player_id"),
-        ),
-        "players": (lambda: _players(boundary, window), ("person_id",)),
-        "schedule": (lambda: _schedule(boundary, window), ("game_id",)),
-        "teams": (_teams, ("id",)),
+    makers: dict[str, Callable[[], Iterator[pa.Table]]] = {
+        "team_game_logs": lambda: _game_logs("team_game_logs", TEAM_LOGS, boundary, window, refetch_days),
+        "player_game_logs": lambda: _game_logs("player_game_logs", PLAYER_LOGS, boundary, window, refetch_days),
+        "players": lambda: _players(boundary, window),
+        "schedule": lambda: _schedule(boundary, window),
+        "teams": _teams,
     }
-    for table, (make, key) in makers.items():
-        selected = table in fetch
+    for table, make in makers.items():
+        key, selected = NATURAL_KEYS[table], table in fetch
 
         def rows(
             table: str = table, key: tuple[str, ...] = key, make: Callable[[], Iterator[pa.Table]] = make, selected: bool = selected

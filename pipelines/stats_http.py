@@ -18,7 +18,7 @@ from dlt.sources.helpers.requests import Client
 from nba_api.stats.endpoints._base import Endpoint
 from nba_api.stats.library.http import NBAStatsHTTP
 
-from pipelines.recordings import Recording, RecordingFolder
+from nba_warehouse.offline.recordings import Recording, RecordingFolder
 
 LIVE_URL = "https://stats.nba.com/stats/{endpoint}"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.synth import write_league
+from nba_warehouse.offline.synth import write_league
 
 REPO = Path(__file__).resolve().parent.parent
 RECORDED = REPO.parent / "shared" / "nba_recorded"
@@ -40,7 +40,7 @@ class Warehouse:
     def cli(self, *args: str, faults: str = "") -> subprocess.CompletedProcess[str]:
         env = {**self.env, "NBA_WAREHOUSE_REPLAY_FAULTS": faults}
         return subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+            [sys.executable, "-m", "nba_warehouse.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
         )
 
     def sqlmesh(self, *args: str) -> subprocess.CompletedProcess[str]:

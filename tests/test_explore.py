@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 from PIL import Image
 
 from conftest import REPO, Warehouse
-from pipelines.reader import Reader, WarehouseLocked
+from nba_warehouse.explore.reader import Reader, WarehouseLocked
 
 pytestmark = pytest.mark.slow
 

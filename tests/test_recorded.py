@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.recordings import RecordingFolder
+from nba_warehouse.offline.recordings import RecordingFolder
 
 pytestmark = pytest.mark.recorded
 

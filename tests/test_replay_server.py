@@ -7,8 +7,8 @@ import json
 import pytest
 import requests
 
-from pipelines.recordings import RecordingFolder
-from pipelines.replay import ReplayServer, parse_faults
+from nba_warehouse.offline.recordings import RecordingFolder
+from nba_warehouse.offline.replay import ReplayServer, parse_faults
 
 HEADERS = ["SEASON_ID", "TEAM_ID", "GAME_ID", "GAME_DATE", "PTS"]
 

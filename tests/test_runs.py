@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Warehouse
-from pipelines.recordings import RecordingFolder
+from nba_warehouse.offline.recordings import RecordingFolder
 
 pytestmark = pytest.mark.slow
 
@@ -101,7 +101,7 @@ def test_an_interrupted_backfill_resumes_to_the_same_rows(warehouse, league, ref
 def test_sigkill_during_a_load_then_rerun_ends_as_if_nothing_happened(warehouse, league, reference):
     loading = warehouse.db.parent / ".dlt" / "nba_warehouse" / "load" / "normalized"
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", *BACKFILL, "--replay", str(league)],
+        [sys.executable, "-m", "nba_warehouse.cli", *BACKFILL, "--replay", str(league)],
         cwd=REPO,
         env={**warehouse.env, "NBA_WAREHOUSE_REPLAY_FAULTS": ""},
         stdout=subprocess.DEVNULL,

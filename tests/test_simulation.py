@@ -11,8 +11,8 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "benchmarks"))
 from season_simulation import opening_night  # noqa: E402
 
-from basketball.elo import EloParameters
-from basketball.simulation import simulate
+from nba_warehouse.basketball.elo import EloParameters
+from nba_warehouse.basketball.simulation import simulate
 
 PARAMETERS = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28)
 

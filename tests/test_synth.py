@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipelines.synth import write_league
+from nba_warehouse.offline.synth import write_league
 
 
 def _frame(league, name):

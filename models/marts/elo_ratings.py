@@ -10,10 +10,10 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from basketball.elo import EloParameters
+from nba_warehouse.basketball.elo import EloParameters
+from nba_warehouse.nba import RATED_GAME_TYPES
 
 GRAIN = ["team_id", "game_date"]
-RATED_GAME_TYPES = ("Regular Season", "PlayIn", "Playoffs", "NBA Cup Final")
 
 
 @model(

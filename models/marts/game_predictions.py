@@ -11,9 +11,9 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from basketball.elo import EloParameters
+from nba_warehouse.basketball.elo import EloParameters
+from nba_warehouse.nba import RATED_GAME_TYPES
 
-PREDICTED_GAME_TYPES = ("Regular Season", "PlayIn", "Playoffs", "NBA Cup Final")
 
 
 @model(
@@ -60,7 +60,7 @@ PREDICTED_GAME_TYPES = ("Regular Season", "PlayIn", "Playoffs", "NBA Cup Final")
 )
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> pd.DataFrame:
     parameters = EloParameters(**context.var("elo"))
-    game_types = ", ".join(f"'{g}'" for g in PREDICTED_GAME_TYPES)
+    game_types = ", ".join(f"'{g}'" for g in RATED_GAME_TYPES)
     games = context.fetchdf(
         f"""
         with played as (

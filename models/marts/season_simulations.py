@@ -11,9 +11,10 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from basketball.elo import EloParameters
-from basketball.simulation import ROUNDS, Season, simulate
-from basketball.tiebreakers import alignment, has_play_in, playoff_spots
+from nba_warehouse.basketball.elo import EloParameters
+from nba_warehouse.basketball.simulation import ROUNDS, Season, simulate
+from nba_warehouse.basketball.tiebreakers import alignment, has_play_in, playoff_spots
+from nba_warehouse.nba import REGULAR_SEASON
 
 GRAIN = ["season", "as_of_date", "team_id"]
 SEEDS = list(range(1, 16))
@@ -80,16 +81,16 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     games_table, schedule = context.resolve_table("core.fct_games"), context.resolve_table("staging.schedule")
     seasons = f"""
         select distinct season from {games_table}
-        where game_type = 'Regular Season' and game_date between '{start:%Y-%m-%d}' and '{end:%Y-%m-%d}'
+        where game_type = '{REGULAR_SEASON}' and game_date between '{start:%Y-%m-%d}' and '{end:%Y-%m-%d}'
     """
     games = context.fetchdf(
         f"""
         select game_id, season, game_date, home_team_id, away_team_id, is_neutral_site, home_pts, away_pts
-        from {games_table} where game_type = 'Regular Season' and season in ({seasons})
+        from {games_table} where game_type = '{REGULAR_SEASON}' and season in ({seasons})
         union all
         select game_id, season, game_date, home_team_id, away_team_id, is_neutral, null, null
         from {schedule}
-        where game_type = 'Regular Season' and season in ({seasons})
+        where game_type = '{REGULAR_SEASON}' and season in ({seasons})
           and game_id not in (select game_id from {games_table})
         """
     )

@@ -13,11 +13,11 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from basketball.tiebreakers import Table, alignment, playoff_spots
+from nba_warehouse.basketball.tiebreakers import Table, alignment, playoff_spots
+from nba_warehouse.nba import REGULAR_SEASON as RANKED_SEASON_TYPE
+from nba_warehouse.nba import SEASON_TYPES
 
 GRAIN = ["season", "season_type", "as_of_date", "team_id"]
-SEASON_TYPES = ("Pre Season", "Regular Season", "PlayIn", "Playoffs")
-RANKED_SEASON_TYPE = "Regular Season"
 
 COUNTS = [
     "games_played",

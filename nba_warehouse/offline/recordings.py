@@ -51,6 +51,17 @@ def atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+class OutsideFolder(ValueError):
+    """An index entry names a file outside its recordings folder."""
+
+
+def _inside(root: Path, index: Path, file: object) -> None:
+    """An index is data from elsewhere: an absolute path or ``..`` in it must not read files beyond the folder."""
+    name = Path(str(file))
+    if not isinstance(file, str) or name.is_absolute() or ".." in name.parts or not file.strip():
+        raise OutsideFolder(f"{index}: entry file {file!r} is not inside the recordings folder: expected a relative file name like endpoint_1234.json.gz")
+
+
 class RecordingFolder:
     """Reads and appends to one folder of recorded responses."""
 
@@ -61,6 +72,7 @@ class RecordingFolder:
         if index.exists():
             for raw in json.loads(index.read_text()):
                 known = {k: raw.get(k) for k in ("file", "endpoint", "params", "status", "served_at")}
+                _inside(self.root, index, known["file"])
                 tags = {k: v for k, v in raw.items() if k not in known}
                 self.entries.append(Recording(**known, tags=tags))
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlmesh import Context
 from sqlmesh.core.console import NoopConsole, set_console
 from sqlmesh.utils.date import to_ds
 
-PROJECT = Path(__file__).resolve().parent.parent
+from nba_warehouse.project import project_root
+
 RESTATED_MODELS = ("core.fct_team_games", "core.fct_player_games")
 
 
@@ -70,7 +70,7 @@ def refresh_prod(restate_from: date | None, today: date, detail: dict[str, Any])
     """First build, restatement or plain run, whichever prod needs; returns what was done."""
     recorder = Recorder()
     set_console(recorder)
-    context = Context(paths=PROJECT)
+    context = Context(paths=project_root())
     detail.update(intervals=recorder.intervals, messages=recorder.messages)
     if context.state_reader.get_environment("prod") is None:
         context.plan("prod", no_prompts=True, auto_apply=True)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from basketball.elo import EloParameters
-from basketball.tiebreakers import Table
+from nba_warehouse.basketball.elo import EloParameters
+from nba_warehouse.basketball.tiebreakers import Table
 
 ROUNDS = ("playoffs", "second_round", "conference_finals", "finals", "title")
 

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipelines.reader import Reader
+from nba_warehouse.explore.reader import Reader
+from nba_warehouse.nba import REGULAR_SEASON
 
-REGULAR_SEASON = "Regular Season"
 SOURCES = {
     "live": "real stats.nba.com data",
     "replay": "real stats.nba.com data, replayed from recordings",
     "synthetic": "SYNTHETIC league (invented players and results), not real NBA data",
 }
+
+DATA_QUALITY_COLUMNS = ["table_name", "scope", "rows", "passed", "failed", "quarantined", "validated_at", "run_id", "page"]
 
 
 class NoData(LookupError):
@@ -243,3 +245,27 @@ def pipeline_runs(reader: Reader, limit: int | None = 10) -> pd.DataFrame:
         return pd.DataFrame(columns=RUN_COLUMNS)
     selected = ", ".join(c if c in present else f"null as {c}" for c in RUN_COLUMNS)
     return reader.sql(f"select {selected} from ops.pipeline_runs order by started_at desc limit ?", [limit])
+
+
+def data_quality(reader: Reader) -> pd.DataFrame:
+    """Per raw table: its latest validated batch (scope, rows, expectations passed and failed, its Data Docs page)
+    and how many of its batches were ever quarantined; empty before the first run that recorded validations."""
+    if not reader.columns("ops.validations"):
+        return pd.DataFrame(columns=DATA_QUALITY_COLUMNS)
+    return reader.sql(
+        """
+        with ranked as (
+          select
+            v.table_name, v.scope, v.rows, v.expectations - v.failed as passed, v.failed, v.page, v.run_id,
+            r.started_at as validated_at,
+            count(*) filter (where not v.success) over (partition by v.table_name) as quarantined,
+            row_number() over (partition by v.table_name order by r.started_at desc, v.batch desc) as newest
+          from ops.validations as v
+          join ops.pipeline_runs as r using (run_id)
+        )
+        select table_name, scope, rows, passed, failed, quarantined, validated_at, run_id, page
+        from ranked
+        where newest = 1
+        order by table_name
+        """
+    )

@@ -9,8 +9,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn
 
-from pipelines.lock import WarehouseBusy
-from pipelines.settings import CHUNK_DAYS, REFETCH_LAG_DAYS, RESOURCES, SEASON_TYPES, WarehousePaths, parse_season
+from nba_warehouse.runs.lock import WarehouseBusy
+from nba_warehouse.offline.recordings import INDEX, RecordingFolder
+from nba_warehouse.nba import RAW_TABLES, SEASON_TYPES, parse_season
+from nba_warehouse.project import BadWarehousePath, ProjectNotFound, WarehousePaths
+from nba_warehouse.runs import CHUNK_DAYS, REFETCH_LAG_DAYS
 
 PROG = "nba-warehouse"
 EXIT_BUSY = 75  # EX_TEMPFAIL: another run holds the warehouse, try again later
@@ -48,16 +51,20 @@ def _season_type(value: str) -> str:
 
 def _resources(value: str) -> list[str]:
     names = [v.strip() for v in value.split(",") if v.strip()]
-    unknown = [n for n in names if n not in RESOURCES]
+    unknown = [n for n in names if n not in RAW_TABLES]
     if unknown or not names:
-        raise argparse.ArgumentTypeError(f"expected a comma-separated list of {', '.join(RESOURCES)}, got {value!r}")
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of {', '.join(RAW_TABLES)}, got {value!r}")
     return names
 
 
 def _replay_dir(value: str) -> Path:
     path = Path(value)
-    if not (path / "index.json").is_file():
-        raise argparse.ArgumentTypeError(f"expected a recordings folder containing index.json, got {value!r}")
+    if not (path / INDEX).is_file():
+        raise argparse.ArgumentTypeError(f"expected a recordings folder containing {INDEX}, got {value!r}")
+    try:
+        RecordingFolder(path)
+    except ValueError as exc:  # a malformed index, or one naming files outside the folder
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return path
 
 
@@ -88,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--start", type=_day, help="first game date to fetch, YYYY-MM-DD")
     ingest.add_argument("--end", type=_day, help="last game date to fetch, YYYY-MM-DD")
-    ingest.add_argument("--resources", type=_resources, default=list(RESOURCES), help=f"comma-separated subset of {','.join(RESOURCES)}")
+    ingest.add_argument("--resources", type=_resources, default=list(RAW_TABLES), help=f"comma-separated subset of {','.join(RAW_TABLES)}")
     ingest.add_argument("--replay", type=_replay_dir, help="serve this recordings folder instead of stats.nba.com")
     ingest.add_argument("--request-delay", type=_seconds, help="seconds between requests (default 0.6 live, 0 replayed)")
 
@@ -117,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _ingest(args: argparse.Namespace) -> int:
     from pipelines.ingest import describe, new_run_id, run_ingest
-    from pipelines.lock import LOCK_FILE, RunLock
+    from nba_warehouse.runs.lock import LOCK_FILE, RunLock
     from pipelines.source import Window
 
     if args.start and args.end:
@@ -148,7 +155,7 @@ def _in_the_past(flag: str, day: date) -> None:
 
 
 def _daily(args: argparse.Namespace) -> int:
-    from pipelines.runs import run_range
+    from nba_warehouse.runs.job import run_range
 
     end = args.date or date.today()
     _in_the_past("--date", end)
@@ -159,7 +166,7 @@ def _daily(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    from pipelines.runs import run_range
+    from nba_warehouse.runs.job import run_range
 
     _in_order(args.start, args.end)
     _in_the_past("--end", args.end)
@@ -176,7 +183,7 @@ def _backfill(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from pipelines.synth import write_league
+    from nba_warehouse.offline.synth import write_league
 
     if not 1 <= args.seasons <= 80:
         raise UsageError(f"--seasons {args.seasons}: expected a number of seasons from 1 to 80")
@@ -188,9 +195,9 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from pipelines.explore import NoData
-    from pipelines.reader import Reader, WarehouseMissing
-    from pipelines.report import write_report
+    from nba_warehouse.explore.questions import NoData
+    from nba_warehouse.explore.reader import Reader, WarehouseMissing
+    from nba_warehouse.explore.report import write_report
 
     out = args.out or WarehousePaths.from_env().root / "report"
     if out.exists() and not out.is_dir():
@@ -219,8 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"ingest": _ingest, "daily": _daily, "backfill": _backfill, "synth": _synth, "report": _report}
     try:
+        if args.command != "synth":
+            WarehousePaths.from_env()  # a path SQLMesh cannot use is refused before anything runs
         return handlers[args.command](args)
-    except UsageError as exc:
+    except (UsageError, BadWarehousePath, ProjectNotFound) as exc:
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except WarehouseBusy as exc:

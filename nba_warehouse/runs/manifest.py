@@ -22,9 +22,9 @@ from typing import Any
 
 import duckdb
 
-from pipelines.recordings import atomic_write
+from nba_warehouse.offline.recordings import atomic_write
+from nba_warehouse.project import project_root
 
-REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("nba-warehouse", "dlt", "sqlmesh", "duckdb", "great-expectations", "nba_api", "pandas")
 
 OPS_DDL = """
@@ -40,6 +40,10 @@ create table if not exists ops.pipeline_steps (
     run_id text, step text, status text, started_at timestamptz, finished_at timestamptz, seconds double, detail json,
     primary key (run_id, step)
 );
+create table if not exists ops.validations (
+    run_id text, batch int, table_name text, scope text, rows bigint, expectations bigint, failed bigint,
+    success boolean, page text, primary key (run_id, batch)
+);
 """
 
 
@@ -49,7 +53,7 @@ def _now() -> str:
 
 def _git_sha() -> str | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=10)
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_root(), capture_output=True, text=True, timeout=10)
     except OSError:
         return None
     return done.stdout.strip() or None
@@ -133,6 +137,7 @@ class RunManifest:
         con.execute(OPS_DDL)
         con.execute("begin transaction")
         con.execute("delete from ops.pipeline_steps where run_id = ?", [self.run_id])
+        con.execute("delete from ops.validations where run_id = ?", [self.run_id])
         con.execute("delete from ops.pipeline_runs where run_id = ?", [self.run_id])
         con.execute(
             "insert into ops.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -148,6 +153,11 @@ class RunManifest:
             con.execute(
                 "insert into ops.pipeline_steps values (?, ?, ?, ?, ?, ?, ?)",
                 [self.run_id, s.name, s.status, s.started_at, s.finished_at, s.seconds, json.dumps(s.detail, default=str)],
+            )
+        for batch, v in enumerate(self.validations):
+            con.execute(
+                "insert into ops.validations values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [self.run_id, batch, v["table"], v["scope"], v["rows"], v["expectations"], v["failed"], v["success"], v["page"]],
             )
         con.execute("commit")
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
-from pipelines.recordings import Recording, RecordingFolder
-from pipelines.settings import GAME_ID_PREFIX, parse_season
+from nba_warehouse.offline.recordings import Recording, RecordingFolder
+from nba_warehouse.nba import GAME_ID_PREFIX, parse_season
 
 FAULTS_ENV = "NBA_WAREHOUSE_REPLAY_FAULTS"
 

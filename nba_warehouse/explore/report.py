@@ -8,19 +8,21 @@ no links to a CDN.
 from __future__ import annotations
 
 import base64
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from matplotlib.figure import Figure
 
-from basketball.tiebreakers import has_play_in, playoff_spots
-from pipelines import charts, explore
-from pipelines.reader import Reader
-from pipelines.recordings import atomic_write
-from pipelines.settings import parse_season
+from nba_warehouse.basketball.tiebreakers import has_play_in, playoff_spots
+from nba_warehouse.explore import charts, questions
+from nba_warehouse.explore.reader import Reader
+from nba_warehouse.offline.recordings import atomic_write
+from nba_warehouse.nba import parse_season
+from pipelines.data_docs import docs_index
 
 REPORT_FILE = "index.html"
 DPI = 100
@@ -32,6 +34,8 @@ LEADER_COLUMNS = {"player": "Player", "team": "Team", "games": "G", "minutes_per
 RUN_COLUMNS = {"run_id": "Run", "command": "Command", "status": "Status", "source": "Source", "started_at": "Started",
                "duration_seconds": "Seconds", "intervals_processed": "Intervals", "audits_failed": "Audits failed",
                "validations_failed": "Batches refused"}  # fmt: skip
+QUALITY_COLUMNS = {"table_name": "Raw table", "scope": "Latest batch", "rows": "Rows", "passed": "Expectations met",
+                   "failed": "Failed", "quarantined": "Batches quarantined (all runs)", "validated_at": "Validated"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -76,26 +80,28 @@ class Image:
 
 def write_report(reader: Reader, out: Path, season: str | None = None) -> Path:
     """Write ``out/index.html`` for the newest season (or ``season``) and return its path."""
-    coverage = explore.coverage(reader, season)
+    coverage = questions.coverage(reader, season)
+    site = docs_index(reader.db.parent).parent
     season, through = coverage.season, coverage.through
-    table = explore.standings(reader, season, through)
+    table = questions.standings(reader, season, through)
     conferences = sorted(table["conference"].dropna().unique())
-    leaders = explore.leaders(reader, season)
+    leaders = questions.leaders(reader, season)
+    quality = questions.data_quality(reader)
     start_year = parse_season(season)
     charts_shown = [
-        ("The standings race", [Image.of(charts.standings_race(explore.standings_race(reader, season, c), c), f"{c} wins above .500 by date")
+        ("The standings race", [Image.of(charts.standings_race(questions.standings_race(reader, season, c), c), f"{c} wins above .500 by date")
                                 for c in conferences]),
         ("Chance to make the playoffs: teams still in the race", [
-            Image.of(charts.playoff_odds(explore.playoff_odds(reader, season, c, contested_only=True), c), f"{c} playoff odds by date")
+            Image.of(charts.playoff_odds(questions.playoff_odds(reader, season, c, contested_only=True), c), f"{c} playoff odds by date")
                                          for c in conferences]),
-        ("Team ratings", [Image.of(charts.ratings(explore.team_ratings(reader, season)), "offensive vs defensive rating by team")]),
-        ("Elo: the five best teams now", [Image.of(charts.elo(explore.elo_history(reader, season)), "Elo by game date")]),
+        ("Team ratings", [Image.of(charts.ratings(questions.team_ratings(reader, season)), "offensive vs defensive rating by team")]),
+        ("Elo: the five best teams now", [Image.of(charts.elo(questions.elo_history(reader, season)), "Elo by game date")]),
     ]  # fmt: skip
     if not leaders.empty:
-        form = explore.player_form(reader, season, int(leaders["player_id"].iloc[0]))
+        form = questions.player_form(reader, season, int(leaders["player_id"].iloc[0]))
         charts_shown.append(("The leading scorer's form", [Image.of(charts.player_form(form), "points by game and rolling averages")]))
     template = Environment(
-        loader=PackageLoader("pipelines"), autoescape=select_autoescape(), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+        loader=PackageLoader("nba_warehouse.explore"), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
     ).get_template("report.html.j2")
     html = template.render(
         coverage=coverage,
@@ -104,7 +110,10 @@ def write_report(reader: Reader, out: Path, season: str | None = None) -> Path:
         simulations=_simulations(reader, season, through),
         charts=[{"heading": heading, "images": images} for heading, images in charts_shown],
         leaders=Table.of(leaders, LEADER_COLUMNS, 2),
-        runs=Table.of(explore.pipeline_runs(reader, limit=5), RUN_COLUMNS, 4),
+        runs=Table.of(questions.pipeline_runs(reader, limit=5), RUN_COLUMNS, 4),
+        quality=Table.of(quality, QUALITY_COLUMNS, 2),
+        result_pages=[_link(site / page, out) if page else None for page in quality["page"]],
+        data_docs=_link(site / "index.html", out),
         written_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         db=reader.db,
     )
@@ -112,6 +121,11 @@ def write_report(reader: Reader, out: Path, season: str | None = None) -> Path:
     path = out / REPORT_FILE
     atomic_write(path, html.encode())
     return path
+
+
+def _link(target: Path, page_folder: Path) -> str:
+    """A link from the report to a file beside the warehouse, relative so the folder can move as one."""
+    return Path(os.path.relpath(target.absolute(), page_folder.absolute())).as_posix()
 
 
 def _simulations(reader: Reader, season: str, as_of: str) -> int:

@@ -23,20 +23,16 @@ from typing import Any
 import duckdb
 
 from pipelines.ingest import new_run_id, run_ingest
-from pipelines.lock import LOCK_FILE, RunLock
-from pipelines.manifest import RunManifest, mark_abandoned
-from pipelines.quality import docs_index
-from pipelines.recordings import RecordingFolder, atomic_write
-from pipelines.refresh import refresh_prod
-from pipelines.settings import GAME_LOG_RESOURCES, SEASON_TYPES, WarehousePaths, parse_season, season_label
+from nba_warehouse.runs.lock import LOCK_FILE, RunLock
+from nba_warehouse.runs.manifest import RunManifest, mark_abandoned
+from pipelines.data_docs import docs_index
+from nba_warehouse.offline.recordings import RecordingFolder, atomic_write
+from nba_warehouse.runs.refresh import refresh_prod
+from nba_warehouse.nba import GAME_LOG_TABLES, SEASON_TYPES, parse_season, season_of
+from nba_warehouse.project import WarehousePaths
 from pipelines.source import Window
 
 OTHER_RESOURCES = ("players", "schedule", "teams")
-
-
-def season_of(day: date) -> str:
-    """Seasons turn over on 1 July."""
-    return season_label(day.year if day.month >= 7 else day.year - 1)
 
 
 @dataclass(frozen=True)
@@ -47,7 +43,7 @@ class Chunk:
     fetch: tuple[str, ...]
 
     def __str__(self) -> str:
-        if self.fetch == GAME_LOG_RESOURCES:
+        if self.fetch == GAME_LOG_TABLES:
             return f"game logs {self.seasons[0]} {self.start} to {self.end}"
         return f"{', '.join(self.fetch)} {', '.join(self.seasons)}"
 
@@ -58,7 +54,7 @@ class Chunk:
     @property
     def refresh_from(self) -> date:
         """The first date whose models this chunk can change: rosters and schedules do not rewrite the past."""
-        return self.start if self.fetch == GAME_LOG_RESOURCES else self.end
+        return self.start if self.fetch == GAME_LOG_TABLES else self.end
 
 
 def plan_chunks(start: date, end: date, chunk_days: int) -> list[Chunk]:
@@ -66,7 +62,7 @@ def plan_chunks(start: date, end: date, chunk_days: int) -> list[Chunk]:
     while day <= end:
         season = season_of(day)
         last = min(day + timedelta(days=chunk_days - 1), end, date(parse_season(season) + 1, 6, 30))
-        chunks.append(Chunk(day, last, (season,), GAME_LOG_RESOURCES))
+        chunks.append(Chunk(day, last, (season,), GAME_LOG_TABLES))
         day = last + timedelta(days=1)
     seasons = tuple(dict.fromkeys(c.seasons[0] for c in chunks))
     return [*chunks, Chunk(start, end, seasons, OTHER_RESOURCES)]
@@ -92,7 +88,7 @@ class Warehouse:
         with self._connect() as con:
             present = {t for (t,) in con.sql("select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
             for table in (t for t in chunk.fetch if t in present):
-                dated = chunk.fetch == GAME_LOG_RESOURCES
+                dated = chunk.fetch == GAME_LOG_TABLES
                 where = f"where game_date between '{chunk.start}' and '{chunk.end}'" if dated else ""
                 row = con.sql(
                     f"select count(*), sum(hash(columns(c -> not starts_with(c, '_dlt')))) from raw.{table} {where}"
@@ -160,7 +156,9 @@ def run_range(
     runs_folder = paths.root / "runs"
     with RunLock(paths.root / LOCK_FILE, run_id, command) as lock:
         if lock.taken_over:
-            mark_abandoned(runs_folder, lock.taken_over["run_id"])
+            dead = lock.taken_over
+            _say(f"run {dead['run_id']} (pid {dead['pid']}, started {dead['started_at']}) ended without finishing; its manifest is marked abandoned")
+            mark_abandoned(runs_folder, dead["run_id"])
         manifest_path = manifest.write(runs_folder)
         try:
             summary = _run(manifest, paths, start, end, replay, request_delay, chunk_days, resume, today or date.today())

@@ -18,8 +18,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.lock import LOCK_FILE, WarehouseBusy, alive, read_holder
-from pipelines.settings import WarehousePaths
+from nba_warehouse.runs.lock import LOCK_FILE, WarehouseBusy, alive, read_holder
+from nba_warehouse.project import WarehousePaths
 
 # SQLMesh's physical tables: versions that may not be the promoted ones
 _PHYSICAL = re.compile(r"\bsqlmesh__\w+", re.IGNORECASE)

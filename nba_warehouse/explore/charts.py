@@ -1,4 +1,4 @@
-"""The pictures, drawn from the frames ``pipelines.explore`` returns.
+"""The pictures, drawn from the frames ``nba_warehouse.explore.questions`` returns.
 
 Figures are built with matplotlib's object API rather than pyplot, so the
 report can draw them without a display and without pyplot's global state;

@@ -1,0 +1,62 @@
+"""The NBA's vocabulary, defined once: season types and their GAME_ID prefixes, the raw tables' natural
+keys and season labels. The ingestion, the quality gate, the offline league, the macros and the models
+import it from here."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+SEASON_TYPES: tuple[str, ...] = ("Pre Season", "Regular Season", "PlayIn", "Playoffs")
+REGULAR_SEASON = "Regular Season"
+NBA_CUP_FINAL = "NBA Cup Final"
+# The first three digits of a GAME_ID name the kind of game.
+GAME_TYPES = {
+    "001": "Pre Season",
+    "002": REGULAR_SEASON,
+    "003": "All Star",
+    "004": "Playoffs",
+    "005": "PlayIn",
+    "006": NBA_CUP_FINAL,
+}
+GAME_ID_PREFIX = {label: prefix for prefix, label in GAME_TYPES.items()}
+# Games that count for ratings and predictions: not the preseason, not the All-Star game.
+RATED_GAME_TYPES: tuple[str, ...] = (REGULAR_SEASON, "PlayIn", "Playoffs", NBA_CUP_FINAL)
+
+# Each raw table's natural key: what dlt merges on and the quality gate holds unique.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "team_game_logs": ("game_id", "team_id"),
+    "player_game_logs": ("game_id", "player_id"),
+    "players": ("person_id",),
+    "schedule": ("game_id",),
+    "teams": ("id",),
+}
+RAW_TABLES: tuple[str, ...] = tuple(NATURAL_KEYS)
+GAME_LOG_TABLES: tuple[str, ...] = ("team_game_logs", "player_game_logs")
+
+FIRST_SEASON = 1946  # the BAA's 1946-47
+_SEASON_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_season(label: str) -> int:
+    """Return the start year of a season label such as ``2025-26``.
+
+    The two-digit suffix must follow the start year, which catches the common
+    ``2025-2026`` and ``2025-25`` mistakes before any request is made.
+    """
+    match = _SEASON_RE.match(label)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise ValueError(f"expected a season like 2025-26, got {label!r}")
+    start = int(match[1])
+    if start < FIRST_SEASON:
+        raise ValueError(f"expected a season from 1946-47 on, got {label!r}")
+    return start
+
+
+def season_label(start_year: int) -> str:
+    return f"{start_year}-{(start_year + 1) % 100:02d}"
+
+
+def season_of(day: date) -> str:
+    """The season a date is requested under: seasons turn over on 1 July."""
+    return season_label(day.year if day.month >= 7 else day.year - 1)
