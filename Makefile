@@ -10,7 +10,7 @@ TEST_DB := $(or $(TMPDIR),/tmp)/nba-warehouse-make-test/warehouse.duckdb
 
 .PHONY: install demo notebook report test clean
 
-DATA_DOCS_ASSETS := pipelines/data_docs
+DATA_DOCS_ASSETS := pipelines/data_docs_assets
 
 $(INSTALLED): pyproject.toml requirements.lock $(DATA_DOCS_ASSETS)/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -3,7 +3,7 @@
 GX's pages load Bootstrap, jQuery, bootstrap-table, Font Awesome and Vega
 from CDNs, and a script from a CDN builds the index's list of validation
 results, so without a network the pages are unstyled and that list is empty.
-The same files, pinned in ``pipelines/data_docs/package.json`` and installed
+The same files, pinned in ``pipelines/data_docs_assets/package.json`` and installed
 by ``make install`` (npm), are copied into the site and every page is pointed
 at them. An address in a ``<script>`` or ``<link>`` tag that is not in the map
 fails the build loudly, so a Great Expectations upgrade that adds one is seen.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from nba_warehouse.project import project_root
 
-PACKAGES = Path("pipelines") / "data_docs" / "node_modules"
+PACKAGES = Path("pipelines") / "data_docs_assets" / "node_modules"
 VENDOR = Path("static") / "vendor"
 # What Great Expectations 1.24's templates load, and the same file in the pinned npm packages.
 CDN = {
@@ -48,8 +48,14 @@ CDN = {
 }  # fmt: skip
 # Font Awesome's stylesheet loads its fonts from ../webfonts.
 FOLDERS = ("@fortawesome/fontawesome-free/webfonts",)
-_TAG = re.compile(r"<(?:script|link)\b[^>]*>", re.IGNORECASE)
-_ADDRESS = re.compile(r'\b(src|href)="(https?://[^"]+)"')
+# GX's logo, fetched from its web-assets bucket with the data context's id in the query: the copy GX writes into the site
+# serves instead (the dark-mode logo has no local copy; the light one stands in).
+GX_IMAGES = {
+    "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png": "static/images/logo-long.png",
+    "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/full_logo_dark.png": "static/images/logo-long.png",
+}
+# Resources a page loads by itself: scripts, styles, images and CSS url()s; plain links to other sites stay.
+_RESOURCE = re.compile(r"""(<(?:script|link|img)\b[^>]*?\b(?:src|href)\s*=\s*"|url\(')(https?://[^"']+)(["'])""", re.IGNORECASE)
 _SUBRESOURCE = re.compile(r'\s(?:integrity|crossorigin)="[^"]*"')
 
 
@@ -83,15 +89,23 @@ def _copy_assets(site: Path, source: Path) -> None:
         (shutil.copytree if (source / relative).is_dir() else shutil.copyfile)(source / relative, target)
 
 
-def _local_tag(tag: str, page: Path, site: Path) -> str:
-    def local(match: re.Match[str]) -> str:
-        attribute, address = match[1], match[2]
-        if address not in CDN:
-            raise UnknownAsset(f"{page}: loads {address}, which pipelines/data_docs.py does not serve offline: add it to CDN")
-        return f'{attribute}="{os.path.relpath(site / VENDOR / CDN[address], page.parent)}"'
+def _site_path(address: str) -> str | None:
+    """Where the site keeps a copy of ``address``, relative to the site; None when it keeps none."""
+    if address in CDN:
+        return (VENDOR / CDN[address]).as_posix()
+    return GX_IMAGES.get(address.split("?")[0])
 
-    rewritten = _ADDRESS.sub(local, tag)
-    return _SUBRESOURCE.sub("", rewritten) if rewritten != tag else tag
+
+def _offline(html: str, page: Path, site: Path) -> str:
+    def local(match: re.Match[str]) -> str:
+        opening, address, closing = match.groups()
+        path = _site_path(address)
+        if path is None:
+            raise UnknownAsset(f"{page}: loads {address}, which pipelines/data_docs.py does not serve offline: add it to CDN")
+        return f"{opening}{os.path.relpath(site / path, page.parent)}{closing}"
+
+    html = _RESOURCE.sub(local, html)
+    return re.sub(r"<(?:script|link)\b[^>]*>", lambda tag: _SUBRESOURCE.sub("", tag[0]), html)
 
 
 def localise(site: Path) -> int:
@@ -102,7 +116,7 @@ def localise(site: Path) -> int:
         html = page.read_text(encoding="utf-8")
         if "://" not in html:
             continue
-        local = _TAG.sub(lambda tag: _local_tag(tag[0], page, site), html)
+        local = _offline(html, page, site)
         if local != html:
             page.write_text(local, encoding="utf-8")
             changed += 1

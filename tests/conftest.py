@@ -1,23 +1,73 @@
-"""Shared fixtures: scratch warehouses, the synthetic league and the real recordings."""
+"""Shared fixtures: scratch warehouses, the synthetic league and the real data in ../shared.
+
+Building a warehouse is the expensive part of most tests, so each distinct one
+is built once per session (``built``) and every test that changes it gets its
+own copy of the folder. Commands run in-process through the CLI's ``main``;
+tests where the process itself is the point (SIGKILL, the lock, a kernel) start
+one.
+"""
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from sqlmesh import Context
 
+from nba_warehouse.cli import main
 from nba_warehouse.offline.synth import write_league
 
 REPO = Path(__file__).resolve().parent.parent
-RECORDED = REPO.parent / "shared" / "nba_recorded"
+SHARED = REPO.parent / "shared"
+RECORDED = SHARED / "nba_recorded"
+HISTORY = SHARED / "history"
 # season simulations per as-of date in test warehouses: enough to exercise them, few enough to be quick
 SIMULATIONS = "50"
+# retries stay real but do not sleep in tests
+os.environ.update(
+    RUNTIME__REQUEST_BACKOFF_FACTOR="0", RUNTIME__REQUEST_MAX_ATTEMPTS="3", NBA_WAREHOUSE_SIMULATIONS=SIMULATIONS, NBA_WAREHOUSE_PROJECT=str(REPO)
+)
+
+
+def needs(present: bool, reason: str) -> None:
+    """Skip on a developer's machine that lacks something, with the reason; in CI (CI=true) fail instead."""
+    if present:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason} (CI must have it)")
+    pytest.skip(reason)
+
+
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration of an in-process command."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 @dataclass
@@ -28,24 +78,37 @@ class Warehouse:
 
     @property
     def env(self) -> dict[str, str]:
-        return {
-            **os.environ,
-            "NBA_WAREHOUSE_DB": str(self.db),
-            "NBA_WAREHOUSE_SIMULATIONS": SIMULATIONS,
-            # retries stay real but do not sleep in tests
-            "RUNTIME__REQUEST_BACKOFF_FACTOR": "0",
-            "RUNTIME__REQUEST_MAX_ATTEMPTS": "3",
-        }
+        return {**os.environ, "NBA_WAREHOUSE_DB": str(self.db), "NBA_WAREHOUSE_PROJECT": str(REPO)}
 
-    def cli(self, *args: str, faults: str = "") -> subprocess.CompletedProcess[str]:
+    def cli(self, *args: str, faults: str = "") -> Result:
+        """``nba-warehouse ARGS`` in this process, as the console script calls it."""
+        out, err = io.StringIO(), io.StringIO()
+        with environment(NBA_WAREHOUSE_DB=str(self.db), NBA_WAREHOUSE_REPLAY_FAULTS=faults), redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exit:  # argparse's own errors
+                code = exit.code if isinstance(exit.code, int) else 1
+        return Result(code, out.getvalue(), err.getvalue())
+
+    def process(self, *args: str, faults: str = "", **options) -> subprocess.Popen:
+        """``nba-warehouse ARGS`` as a separate process, for tests about the process itself."""
         env = {**self.env, "NBA_WAREHOUSE_REPLAY_FAULTS": faults}
-        return subprocess.run(
-            [sys.executable, "-m", "nba_warehouse.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
-        )
+        return subprocess.Popen([sys.executable, "-m", "nba_warehouse.cli", *args], cwd=REPO, env=env, **options)
 
-    def sqlmesh(self, *args: str) -> subprocess.CompletedProcess[str]:
-        sqlmesh = Path(sys.executable).with_name("sqlmesh")
-        return subprocess.run([str(sqlmesh), *args], cwd=REPO, env=self.env, capture_output=True, text=True, timeout=600)
+    @contextmanager
+    def context(self, project: Path = REPO) -> Iterator[Context]:
+        """A SQLMesh context on this warehouse that lets go of the DuckDB file when done (DuckDB allows one writer)."""
+        with environment(NBA_WAREHOUSE_DB=str(self.db)):
+            context = Context(paths=str(project))
+            try:
+                yield context
+            finally:
+                context.close()
+
+    def plan(self, **options) -> None:
+        """``sqlmesh plan --auto-apply --no-prompts`` into prod."""
+        with self.context() as context:
+            context.plan("prod", no_prompts=True, auto_apply=True, **options)
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.db), read_only=True) as con:
@@ -53,6 +116,36 @@ class Warehouse:
 
     def scalar(self, sql: str):
         return self.query(sql)[0][0]
+
+    def copy(self, folder: Path) -> "Warehouse":
+        """The whole warehouse folder (file, landing archive, dlt state, Data Docs, manifests) copied to ``folder``."""
+        shutil.copytree(self.db.parent, folder)
+        return Warehouse(folder / self.db.name)
+
+
+class Built:
+    """Warehouses built once per session by name; tests get copies."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made: dict[str, Warehouse] = {}
+
+    def get(self, name: str, build: Callable[[Warehouse], None]) -> Warehouse:
+        if name not in self.made:
+            warehouse = Warehouse(self.root / name / "warehouse.duckdb")
+            build(warehouse)
+            self.made[name] = warehouse
+        return self.made[name]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return Built(tmp_path_factory.mktemp("built"))
+
+
+def succeeded(result: Result) -> Result:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
 
 
 @pytest.fixture
@@ -75,7 +168,26 @@ def league(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo(built: Built, league: Path) -> Warehouse:
+    """The synthetic 2025-26 season through 2026-02-21, loaded and built by `backfill --replay` as `make demo` does."""
+    args = ("backfill", "--start", "2025-10-01", "--end", "2026-02-21", "--chunk-days", "366", "--replay", str(league))
+    return built.get("demo", lambda wh: succeeded(wh.cli(*args)))
+
+
+@pytest.fixture(scope="session")
 def recorded() -> Path:
-    if not (RECORDED / "index.json").is_file():
-        pytest.skip(f"real stats.nba.com recordings not found at {RECORDED} (they live in ../shared/nba_recorded)")
+    needs((RECORDED / "index.json").is_file(), f"real stats.nba.com recordings not found at {RECORDED} (they live in ../shared/nba_recorded)")
     return RECORDED
+
+
+@pytest.fixture(scope="session")
+def history() -> Path:
+    needs((HISTORY / "games.csv.gz").is_file(), f"the historical facts are not at {HISTORY} (they live in ../shared/history)")
+    return HISTORY
+
+
+def chromium() -> tuple[str, str]:
+    """Debian's Chromium and its driver, which .ci/run installs."""
+    browser, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    needs(bool(browser and driver), "Chromium is not installed: apt-get install chromium chromium-driver (.ci/run does)")
+    return browser, driver

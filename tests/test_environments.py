@@ -10,7 +10,7 @@ from typing import Iterator
 
 import duckdb
 import pytest
-from conftest import REPO, SIMULATIONS, Warehouse
+from conftest import REPO, Built, Warehouse, succeeded
 from sqlmesh import Context
 from sqlmesh.utils import CompletionStatus
 
@@ -29,12 +29,9 @@ class Project:
 
     @contextmanager
     def context(self) -> Iterator[Context]:
-        """A SQLMesh context that lets go of the DuckDB file when done (DuckDB allows one writer)."""
-        context = Context(paths=str(self.root))
-        try:
+        """A SQLMesh context on this copy that lets go of the DuckDB file when done (DuckDB allows one writer)."""
+        with self.warehouse.context(self.root) as context:
             yield context
-        finally:
-            context.close()
 
     def edit(self, model: str, old: str, new: str) -> None:
         path = self.root / "models" / model
@@ -55,23 +52,25 @@ class Project:
         return {snapshot.name: list(snapshot.intervals) for snapshot in snapshots.values()}
 
 
-@pytest.fixture
-def project(tmp_path: Path, league: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    root = tmp_path / "project"
+def _copy_project(root: Path) -> Path:
     root.mkdir()
     for name in PROJECT_FILES:
         source = REPO / name
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    warehouse = Warehouse(tmp_path / "warehouse" / "warehouse.duckdb")
-    monkeypatch.setenv("NBA_WAREHOUSE_DB", str(warehouse.db))
-    monkeypatch.setenv("NBA_WAREHOUSE_SIMULATIONS", SIMULATIONS)
-    result = warehouse.cli("ingest", *REGULAR_SEASON, "--end", "2026-02-14", "--replay", str(league))
-    assert result.returncode == 0, result.stderr
-    built = Project(root, warehouse)
-    with built.context() as context:
-        context.plan("prod", execution_time=BUILT_ON, no_prompts=True, auto_apply=True, skip_tests=True)
-    return built
+    return root
+
+
+def _build(warehouse: Warehouse, league: Path) -> None:
+    succeeded(warehouse.cli("ingest", *REGULAR_SEASON, "--end", "2026-02-14", "--replay", str(league)))
+    warehouse.plan(execution_time=BUILT_ON, skip_tests=True)
+
+
+@pytest.fixture
+def project(tmp_path: Path, league: Path, built: Built) -> Project:
+    """A copy of the project files and of a warehouse built once per session on the league through 2026-02-14."""
+    base = built.get("environments", lambda warehouse: _build(warehouse, league))
+    return Project(_copy_project(tmp_path / "project"), base.copy(tmp_path / "warehouse"))
 
 
 def name(model: str) -> str:
@@ -132,34 +131,43 @@ def test_a_forward_only_change_applies_from_its_effective_date_without_rebuildin
     assert filled == {True: True, False: False}
 
 
-def test_a_stat_correction_is_fixed_by_restating_just_its_range(project):
+def _prod_views(warehouse: Warehouse) -> dict[str, list[tuple]]:
+    views = warehouse.query("select schema_name, view_name from duckdb_views() where schema_name in ('core', 'marts') order by 1, 2")
+    return {f"{schema}.{view}": warehouse.query(f"select * from {schema}.{view} order by all") for schema, view in views}
+
+
+def test_a_stat_correction_restated_from_its_date_equals_a_from_scratch_build(project, tmp_path):
     game_id, team_id = project.warehouse.query(
         "select game_id, team_id from raw.team_game_logs where game_date = '2025-12-01' and wl = 'W' order by game_id limit 1"
     )[0]
     points = f"select pts, ftm from core.fct_team_games where game_id = '{game_id}' and team_id = {team_id}"
     (pts, ftm), = project.warehouse.query(points)
-    untouched = "select * from core.fct_team_games where game_id <> '{0}'"
-    others_before = set(project.warehouse.query(untouched.format(game_id)))
-    standings_before = set(project.warehouse.query("select * from marts.standings where as_of_date <> '2025-12-01'"))
     with duckdb.connect(str(project.warehouse.db)) as con:  # the corrected row, as a re-fetch would merge it
         con.execute(f"update raw.team_game_logs set pts = pts + 1, ftm = ftm + 1 where game_id = '{game_id}' and team_id = {team_id}")
 
-    with project.context() as context:
+    with project.context() as context:  # the README's recipe: the raw-fed facts from the corrected date through today
         plan = context.plan(
-            "prod", restate_models=["core.fct_team_games"], start="2025-12-01", end="2025-12-01",
+            "prod", restate_models=["core.fct_team_games", "core.fct_player_games"], start="2025-12-01",
             execution_time=BUILT_ON, no_prompts=True, skip_tests=True,
         )
         restated = {interval.snapshot_id.name: interval.intervals for interval in plan.missing_intervals}
         context.apply(plan)
-    assert restated[name("core.fct_team_games")] == [(1764547200000, 1764633600000)]  # 2025-12-01 only
-    assert set(project.warehouse.query(untouched.format(game_id))) == others_before
+    assert (restated[name("core.fct_team_games")][0][0], restated[name("core.fct_team_games")][-1][1]) == (1764547200000, 1771113600000)  # [2025-12-01, 2026-02-15)
     assert project.warehouse.query(points) == [(pts + 1, ftm + 1)]
-    assert project.warehouse.scalar(f"select count(*) from core.fct_team_games where game_id = '{game_id}' and pts <> opp_pts + plus_minus") == 2
-    assert project.warehouse.scalar(
-        f"select count(*) from core.fct_team_games f join staging.team_game_logs t using (game_id, team_id) "
-        f"where game_id = '{game_id}' and f.pts = t.pts and f.ftm = t.ftm"
-    ) == 2
-    assert set(project.warehouse.query("select * from marts.standings where as_of_date <> '2025-12-01'")) == standings_before
+
+    scratch = Warehouse(tmp_path / "scratch" / "warehouse.duckdb")
+    scratch.db.parent.mkdir()
+    with duckdb.connect(str(scratch.db)) as con:  # the corrected raw layer, built from nothing
+        con.execute(f"attach '{project.warehouse.db}' as corrected (read_only)")
+        con.execute("create schema raw")
+        for (table,) in con.execute("select table_name from information_schema.tables where table_catalog = 'corrected' and table_schema = 'raw'").fetchall():
+            con.execute(f"create table raw.{table} as select * from corrected.raw.{table}")
+    scratch.plan(execution_time=BUILT_ON, skip_tests=True)
+
+    restated_views, scratch_views = _prod_views(project.warehouse), _prod_views(scratch)
+    assert restated_views.keys() == scratch_views.keys() and {"marts.standings", "marts.elo_ratings", "marts.season_simulations"} <= restated_views.keys()
+    for view, rows in scratch_views.items():
+        assert restated_views[view] == rows, f"{view} differs from a from-scratch build after the restatement"
 
 
 def test_a_scheduled_run_processes_only_the_new_day_and_then_nothing(project, league):
@@ -184,20 +192,30 @@ def test_a_scheduled_run_processes_only_the_new_day_and_then_nothing(project, le
     assert str(latest[0][0]) == "2026-02-15"
 
 
-def test_a_trade_seen_by_the_next_run_opens_a_new_player_version(project):
+def test_each_roster_change_seen_by_a_run_closes_a_player_version_and_opens_the_next(project):
     person_id, team_id = project.warehouse.query(
         "select person_id, team_id from staging.players where team_id is not null order by person_id limit 1"
     )[0]
     new_team = project.warehouse.scalar(f"select min(team_id) from staging.teams where team_id <> {team_id}")
-    with duckdb.connect(str(project.warehouse.db)) as con:  # the next day's roster snapshot shows the trade
-        con.execute(f"update raw.players set team_id = {new_team} where person_id = {person_id}")
+    snapshots = {  # the roster snapshot each morning's load brings: a trade, then a release
+        "2026-02-16": f"update raw.players set team_id = {new_team} where person_id = {person_id}",
+        "2026-02-17": f"update raw.players set team_id = 0, team_abbreviation = '', rosterstatus = 0 where person_id = {person_id}",
+    }
+    for day, change in snapshots.items():
+        with duckdb.connect(str(project.warehouse.db)) as con:
+            con.execute(change)
+        with project.context() as context:
+            assert context.run(execution_time=day) == CompletionStatus.SUCCESS
 
-    with project.context() as context:
-        assert context.run(execution_time="2026-02-16") == CompletionStatus.SUCCESS
     versions = project.warehouse.query(
-        f"select team_id, valid_to is null from core.dim_players where person_id = {person_id} order by valid_from"
+        f"select team_id, is_active, valid_from::date::text, valid_to::date::text from core.dim_players where person_id = {person_id} order by valid_from"
     )
-    assert versions == [(team_id, False), (new_team, True)]
+    first_valid_from = versions[0][2]
+    assert versions == [
+        (team_id, True, first_valid_from, "2026-02-16"),
+        (new_team, True, "2026-02-16", "2026-02-17"),
+        (None, False, "2026-02-17", None),
+    ]
     assert project.warehouse.scalar("select count(*) from core.dim_players where valid_to is null") == project.warehouse.scalar(
         "select count(*) from staging.players"
     )

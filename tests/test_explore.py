@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import duckdb
 import nbformat
@@ -17,22 +18,13 @@ import pytest
 from nbclient import NotebookClient
 from PIL import Image
 
-from conftest import REPO, Warehouse
+from conftest import REPO, Warehouse, chromium
 from nba_warehouse.explore.reader import Reader, WarehouseLocked
 
 pytestmark = pytest.mark.slow
 
 NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
 LOCK_HOLDER = {"run_id": "20261122T000000Z-abcdef", "command": "daily", "started_at": "2026-11-22T00:00:00+00:00"}
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, league) -> Warehouse:
-    """The synthetic 2025-26 season through 2026-02-21, loaded and built by `backfill --replay` as `make demo` does."""
-    warehouse = Warehouse(tmp_path_factory.mktemp("demo") / "warehouse.duckdb")
-    result = warehouse.cli("backfill", "--start", "2025-10-01", "--end", "2026-02-21", "--chunk-days", "366", "--replay", str(league))
-    assert result.returncode == 0, result.stderr
-    return warehouse
 
 
 @contextmanager
@@ -55,24 +47,29 @@ def _held_for_writing(warehouse: Warehouse, *, by_a_run: bool = True) -> Iterato
         lock.unlink(missing_ok=True)
 
 
-def _execute(notebook: nbformat.NotebookNode, warehouse: Warehouse, **options) -> nbformat.NotebookNode:
-    """Run the notebook as `make notebook` does: a kernel in notebooks/ with NBA_WAREHOUSE_DB set."""
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}, **options)
-    return client.execute(env=warehouse.env)
+def _execute(notebook: nbformat.NotebookNode, warehouse: Warehouse, cwd: Path = NOTEBOOK.parent, **options) -> nbformat.NotebookNode:
+    """Run the notebook with its kernel in ``cwd`` (notebooks/ as `make notebook` does, or the root as
+    `jupyter execute notebooks/explore.ipynb` does) and only NBA_WAREHOUSE_DB set: it finds the project itself."""
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}, **options)
+    env = {name: value for name, value in warehouse.env.items() if name != "NBA_WAREHOUSE_PROJECT"}
+    return client.execute(env=env)
 
 
 def _outputs(cell: nbformat.NotebookNode) -> str:
     return "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.outputs)
 
 
-def test_the_notebook_runs_headless_on_prod_views_only(demo):
+@pytest.mark.parametrize("started_in", ["notebooks", "root"])
+def test_the_notebook_runs_headless_on_prod_views_only(demo, tmp_path, started_in):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     source = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     assert "sqlmesh__" not in source, "the notebook must read the promoted views, not SQLMesh's physical tables"
     for magic in ("%context", "%%fetchdf", "%plan dev"):
         assert magic in source
 
-    executed = _execute(notebook, demo)  # raises CellExecutionError on any failing cell
+    demo = demo.copy(tmp_path / "demo")  # %plan dev adds a dev environment
+    cwd = NOTEBOOK.parent if started_in == "notebooks" else REPO
+    executed = _execute(notebook, demo, cwd)  # raises CellExecutionError on any failing cell
 
     code = [c for c in executed.cells if c.cell_type == "code"]
     assert "2025-26 regular season through 2026-02-21: SYNTHETIC" in _outputs(code[0])
@@ -140,36 +137,101 @@ def test_the_report_refuses_bad_input_in_one_line(demo, new_warehouse, tmp_path)
     assert not (tmp_path / "busy").exists()
 
 
-def test_the_report_renders_in_headless_chromium(demo, tmp_path):
-    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        pytest.skip("Chromium not installed: `apt-get install chromium chromium-driver` (Debian; .ci/run does this)")
+@contextmanager
+def _offline_browser(tmp_path: Path) -> Iterator[Any]:
+    """Headless Chromium behind a proxy that refuses every connection: what it shows needs no network."""
+    browser, driver_path = chromium()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    assert demo.cli("report", "--out", str(tmp_path)).returncode == 0
     options = webdriver.ChromeOptions()
-    options.binary_location = chromium
+    options.binary_location = browser
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9", "--window-size=1280,1024"):  # fmt: skip
-        options.add_argument(flag)  # the proxy that refuses every connection: the page must need no network
+                 "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9", "--window-size=1280,1024",
+                 "--allow-file-access-from-files"):  # fmt: skip
+        options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(chromedriver))
+    driver = webdriver.Chrome(options=options, service=Service(driver_path))
     try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _problems(driver) -> list[dict]:
+    return [entry for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+
+
+def test_the_report_renders_in_headless_chromium(demo, tmp_path):
+    assert demo.cli("report", "--out", str(tmp_path)).returncode == 0
+    with _offline_browser(tmp_path) as driver:
         driver.get((tmp_path / "index.html").as_uri())
         images = driver.execute_script("return Array.from(document.images, i => [i.complete, i.naturalWidth, i.alt])")
         height = driver.execute_script("return document.documentElement.scrollHeight")
         driver.set_window_size(1280, height)
         screenshot = tmp_path / "report.png"
         driver.save_screenshot(str(screenshot))
-        console = driver.get_log("browser")
+        problems = _problems(driver)
         title = driver.title
-    finally:
-        driver.quit()
     assert title.startswith("NBA warehouse: 2025-26")
     assert len(images) >= 7 and all(complete and width > 0 for complete, width, _ in images), f"broken images: {images}"
-    assert [entry for entry in console if entry["level"] in ("SEVERE", "WARNING")] == []
+    assert problems == []
     with Image.open(screenshot) as shot:
         assert shot.size[1] > 2000, "the screenshot covers the whole page"
         assert np.unique(np.asarray(shot.convert("L"))).size > 50, "the page drew more than a blank"
+
+
+def _physical_table(warehouse: Warehouse, view: str) -> str:
+    """The table SQLMesh's prod view ``view`` selects from."""
+    schema, name = view.split(".")
+    definition = warehouse.scalar(f"select sql from duckdb_views() where schema_name = '{schema}' and view_name = '{name}'")
+    return re.search(r'FROM ("[^"]+"\."[^"]+"\."[^"]+")', definition)[1]
+
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+def test_the_report_escapes_names_and_error_text(demo, tmp_path):
+    hostile = demo.copy(tmp_path / "hostile")
+    leader = hostile.scalar("select player_id from marts.player_season_stats order by pts_per_game desc limit 1")
+    with duckdb.connect(str(hostile.db)) as con:
+        con.execute(f"update {_physical_table(hostile, 'marts.player_season_stats')} set player_name = ? where player_id = ?", [HOSTILE, leader])
+        con.execute("update ops.pipeline_runs set status = 'failed', error = ?", [f"HTTP 502 from the server: {HOSTILE}"])
+    assert hostile.cli("report", "--out", str(tmp_path / "report")).returncode == 0
+    html = (tmp_path / "report" / "index.html").read_text()
+    assert "<script" not in html and "<img src=x" not in html and "onerror=\"" not in html
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&#34;alert(2)&#34;&gt;"
+    assert html.count(escaped) == 2, "the player's name and the last run's error are shown, escaped"
+
+
+def test_the_report_shows_each_raw_table_s_latest_validation_with_its_page(demo, tmp_path):
+    assert demo.cli("report", "--out", str(tmp_path / "report")).returncode == 0
+    html = (tmp_path / "report" / "index.html").read_text()
+    section = html[html.index("<h2>Data quality</h2>") : html.index("<h2>Latest runs</h2>")]
+    rows = re.findall(r"<tr><td class=\"text\">(\w+)</td><td class=\"text\">([^<]+)</td><td class=\"\">(\d+)</td>"
+                      r"<td class=\"\">(\d+)</td><td class=\"\">(\d+)</td><td class=\"\">(\d+)</td>", section)  # fmt: skip
+    assert {row[0] for row in rows} == {"team_game_logs", "player_game_logs", "players", "schedule"}
+    recorded = dict(demo.query("select table_name, max(rows) filter (where batch = newest) from (select *, max(batch) over (partition by table_name) as newest from ops.validations) group by 1"))
+    for table, scope, count, passed, failed, quarantined in rows:
+        assert scope.startswith(table) and int(count) == recorded[table] and int(passed) > 10 and failed == quarantined == "0"
+    links = re.findall(r'<a href="([^"]+)">validation</a>', section)
+    assert len(links) == 4 and all((tmp_path / "report" / link).resolve().is_file() for link in links)
+    docs = re.search(r'<a href="([^"]+)">All validation results', section)[1]
+    assert (tmp_path / "report" / docs).resolve() == (demo.db.parent / "gx/uncommitted/data_docs/local_site/index.html").resolve()
+
+
+def test_data_docs_render_their_validation_list_offline(demo, tmp_path):
+    site = demo.db.parent / "gx" / "uncommitted" / "data_docs" / "local_site"
+    pages = list(site.rglob("*.html"))
+    loaded = [re.findall(r"<(?:script|link)\b[^>]*(?:src|href)=\"(https?://[^\"]+)\"", p.read_text()) for p in pages]
+    assert len(pages) > 5 and not any(loaded), "every script and style comes from the site itself"
+    validated = demo.scalar("select count(*) from ops.validations")
+    with _offline_browser(tmp_path) as driver:
+        driver.get((site / "index.html").as_uri())
+        rows = driver.execute_script("return document.querySelectorAll('table[data-toggle=table] tbody tr[data-index]').length")
+        styled = driver.execute_script("return getComputedStyle(document.querySelector('.container-fluid, body')).fontFamily")
+        problems = _problems(driver)
+    assert rows >= validated, f"the validation list shows {rows} rows for {validated} validations"
+    assert "Times" not in styled, "Bootstrap's styles apply"
+    assert problems == []

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Warehouse
+from conftest import Built, Warehouse, succeeded
 from nba_warehouse.offline.recordings import RecordingFolder
+from nba_warehouse.runs.lock import RunLock
 
 pytestmark = pytest.mark.slow
 
@@ -36,17 +37,20 @@ def _manifest(warehouse: Warehouse, run_id: str) -> dict:
     return json.loads((warehouse.db.parent / "runs" / f"{run_id}.json").read_text())
 
 
-def _run_id(result: subprocess.CompletedProcess[str]) -> str:
+def _run_id(result) -> str:
     return result.stdout.split()[1]
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory, league) -> Warehouse:
+def reference(built: Built, league: Path) -> Warehouse:
     """The backfill run once, uninterrupted."""
-    warehouse = Warehouse(tmp_path_factory.mktemp("reference") / "warehouse.duckdb")
-    result = warehouse.cli(*BACKFILL, "--replay", str(league))
-    assert result.returncode == 0, result.stderr
-    return warehouse
+    return built.get("reference", lambda wh: succeeded(wh.cli(*BACKFILL, "--replay", str(league))))
+
+
+@pytest.fixture(scope="module")
+def daily(built: Built, league: Path) -> Warehouse:
+    """One clean `daily` for 2026-02-21 on an empty warehouse."""
+    return built.get("daily", lambda wh: succeeded(wh.cli(*DAILY, "--replay", str(league))))
 
 
 def test_backfill_builds_prod_and_records_the_run(reference):
@@ -62,11 +66,12 @@ def test_backfill_builds_prod_and_records_the_run(reference):
     assert json.loads(loaded)["team_game_logs"] == reference.scalar("select count(*) from raw.team_game_logs")
     assert reference.scalar("select count(*) from ops.backfill_chunks") == 0, "a finished backfill leaves nothing to resume"
     assert (reference.db.parent / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").is_file()
+    pages = [page for (page,) in reference.query(f"select page from ops.validations where run_id = '{run_id}'")]
+    assert len(pages) == passed and all((reference.db.parent / "gx/uncommitted/data_docs/local_site" / p).is_file() for p in pages)
 
 
-def test_running_daily_twice_changes_nothing_the_second_time(warehouse, league):
-    first = warehouse.cli(*DAILY, "--replay", str(league))
-    assert first.returncode == 0, first.stderr
+def test_running_daily_twice_changes_nothing_the_second_time(daily, league, tmp_path):
+    warehouse = daily.copy(tmp_path / "wh")
     before = _contents(warehouse)
     second = warehouse.cli(*DAILY, "--replay", str(league))
     assert second.returncode == 0, second.stderr
@@ -100,13 +105,7 @@ def test_an_interrupted_backfill_resumes_to_the_same_rows(warehouse, league, ref
 
 def test_sigkill_during_a_load_then_rerun_ends_as_if_nothing_happened(warehouse, league, reference):
     loading = warehouse.db.parent / ".dlt" / "nba_warehouse" / "load" / "normalized"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nba_warehouse.cli", *BACKFILL, "--replay", str(league)],
-        cwd=REPO,
-        env={**warehouse.env, "NBA_WAREHOUSE_REPLAY_FAULTS": ""},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = warehouse.process(*BACKFILL, "--replay", str(league), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while not (loading.is_dir() and any(loading.iterdir())):
         assert process.poll() is None and time.monotonic() < deadline, "the backfill ended before a load was seen"
@@ -117,20 +116,69 @@ def test_sigkill_during_a_load_then_rerun_ends_as_if_nothing_happened(warehouse,
 
     rerun = warehouse.cli(*BACKFILL, "--replay", str(league))
     assert rerun.returncode == 0, rerun.stderr
-    assert "taking over a stale lock" in rerun.stderr
+    assert f"run {killed_run} (pid {process.pid}" in rerun.stderr and "marked abandoned" in rerun.stderr
     assert _manifest(warehouse, killed_run)["status"] == "abandoned"
     assert _contents(warehouse) == _contents(reference)
 
 
 def test_a_second_run_while_one_holds_the_warehouse_exits_at_once(warehouse, league):
-    lock = warehouse.db.parent / "nba-warehouse.lock"
-    lock.parent.mkdir(parents=True)
-    lock.write_text(json.dumps({"pid": os.getpid(), "run_id": "20261121T000000Z-abcdef", "command": "daily", "started_at": "2026-11-21T00:00:00"}))
-    started = time.monotonic()
-    result = warehouse.cli(*DAILY, "--replay", str(league))
+    with RunLock(warehouse.db.parent / "nba-warehouse.lock", "20261121T000000Z-abcdef", "daily"):
+        started = time.monotonic()
+        result = warehouse.cli(*DAILY, "--replay", str(league))
     assert result.returncode == 75
-    assert "in use by `nba-warehouse daily` (run 20261121T000000Z-abcdef, pid" in result.stderr
+    assert f"in use by `nba-warehouse daily` (run 20261121T000000Z-abcdef, pid {os.getpid()}" in result.stderr
+    assert result.stderr.count("\n") == 1
     assert time.monotonic() - started < 30 and not warehouse.db.exists()
+
+
+RACER = """
+import sys, time
+from pathlib import Path
+from nba_warehouse.cli import EXIT_BUSY
+from nba_warehouse.runs.lock import RunLock, WarehouseBusy
+lock, name, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+while not go.exists():
+    time.sleep(0.001)
+try:
+    with RunLock(lock, name, "daily"):
+        print("won", flush=True)
+        time.sleep(float(sys.argv[4]))
+except WarehouseBusy as busy:
+    print(busy, flush=True)
+    sys.exit(EXIT_BUSY)
+"""
+
+
+def _racer(lock: Path, name: str, go: Path, hold: float) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", RACER, str(lock), name, str(go), str(hold)], stdout=subprocess.PIPE, text=True)
+
+
+def test_of_many_runs_racing_for_the_lock_exactly_one_wins_and_the_others_name_it(tmp_path):
+    lock, go = tmp_path / "nba-warehouse.lock", tmp_path / "go"
+    racers = [_racer(lock, f"racer-{i}", go, hold=3) for i in range(12)]
+    time.sleep(2)  # every racer is waiting for the start
+    go.touch()
+    outcomes = [(racer.wait(timeout=60), racer.stdout.read().strip()) for racer in racers]
+    winners = [i for i, (code, said) in enumerate(outcomes) if code == 0]
+    assert len(winners) == 1, outcomes
+    (winner,) = winners
+    assert outcomes[winner][1] == "won"
+    losers = [outcome for i, outcome in enumerate(outcomes) if i != winner]
+    assert all(code == 75 and f"run racer-{winner}, pid {racers[winner].pid}" in said for code, said in losers), losers
+
+
+def test_a_holder_killed_outright_frees_the_lock_at_once(tmp_path):
+    lock, go = tmp_path / "nba-warehouse.lock", tmp_path / "go"
+    go.touch()
+    holder = _racer(lock, "killed-run", go, hold=300)
+    assert holder.stdout.readline().strip() == "won"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    started = time.monotonic()
+    with RunLock(lock, "next-run", "daily") as taken:
+        assert time.monotonic() - started < 1
+        assert taken.taken_over["run_id"] == "killed-run" and taken.taken_over["pid"] == holder.pid
+    assert lock.read_text() == "", "a run that ends cleanly leaves no facts for the next one to take over"
 
 
 def _corrupted(league: Path, into: Path, change) -> Path:
@@ -157,9 +205,8 @@ def _corrupted(league: Path, into: Path, change) -> Path:
     ],
     ids=["negative points", "three teams in a game", "missing key"],
 )
-def test_a_corrupted_batch_is_quarantined_and_prod_is_unchanged(warehouse, league, tmp_path, change, expectation):
-    clean = warehouse.cli(*DAILY, "--replay", str(league))
-    assert clean.returncode == 0, clean.stderr
+def test_a_corrupted_batch_is_quarantined_and_prod_is_unchanged(daily, league, tmp_path, change, expectation):
+    warehouse = daily.copy(tmp_path / "wh")
     before = _contents(warehouse)
 
     bad = warehouse.cli(*DAILY, "--replay", str(_corrupted(league, tmp_path / "corrupted", change)))
@@ -176,3 +223,6 @@ def test_a_corrupted_batch_is_quarantined_and_prod_is_unchanged(warehouse, leagu
 
     again = warehouse.cli(*DAILY, "--replay", str(league))
     assert again.returncode == 0, again.stderr
+    assert _contents(warehouse) == before, "the clean re-fetch loads the rows as they were"
+    assert warehouse.scalar(f"select status from ops.pipeline_runs where run_id = '{_run_id(again)}'") == "succeeded"
+    assert [e.file for e in RecordingFolder(landing.root).entries if e.tags.get("quarantined")] == [quarantined.file]

@@ -71,6 +71,13 @@ def refresh_prod(restate_from: date | None, today: date, detail: dict[str, Any])
     recorder = Recorder()
     set_console(recorder)
     context = Context(paths=project_root())
+    try:
+        return _bring_up_to_date(context, recorder, restate_from, today, detail)
+    finally:
+        context.close()  # lets go of the DuckDB file
+
+
+def _bring_up_to_date(context: Context, recorder: Recorder, restate_from: date | None, today: date, detail: dict[str, Any]) -> str:
     detail.update(intervals=recorder.intervals, messages=recorder.messages)
     if context.state_reader.get_environment("prod") is None:
         context.plan("prod", no_prompts=True, auto_apply=True)
