@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlglot import parse_one
+import duckdb
+from sqlglot.dialects.duckdb import DuckDB
 
 DB_ENV = "NBA_WAREHOUSE_DB"
 PROJECT_ENV = "NBA_WAREHOUSE_PROJECT"
@@ -53,16 +54,17 @@ def project_root() -> Path:
     )
 
 
+def _sql_keywords() -> set[str]:
+    """Words DuckDB reserves and words sqlglot (which SQLMesh parses with) reads as keywords."""
+    reserved = duckdb.sql("select keyword_name from duckdb_keywords() where keyword_category = 'reserved'").fetchall()
+    return {word for (word,) in reserved} | {word.lower() for word in DuckDB.Tokenizer.KEYWORDS if word.isidentifier()}
+
+
 def check_catalog_name(db: Path) -> None:
-    """DuckDB names the catalog after the file's stem and SQLMesh writes it unquoted into the table names its
-    Python models parse back; a stem SQL reads as a keyword (``kill``, ``select``, ``order``) breaks every plan."""
+    """DuckDB names the catalog after the file's stem and SQLMesh writes it unquoted into the table names it parses
+    back; a stem SQL reads as a keyword (``kill``, ``select``, ``order``) breaks every plan."""
     stem = db.stem
-    name = f"{stem}.sqlmesh__core.model"
-    try:
-        parsed = parse_one(name, dialect="duckdb").sql(dialect="duckdb", identify=True)
-    except Exception:  # noqa: BLE001 - any parse failure is the failure this check exists for
-        parsed = None
-    if not _IDENTIFIER.match(stem) or parsed != f'"{stem}"."sqlmesh__core"."model"':
+    if not _IDENTIFIER.match(stem) or stem.lower() in _sql_keywords():
         raise BadWarehousePath(
             f"{DB_ENV}={db}: the file name without its extension ({stem!r}) becomes the SQL catalog name, so it must "
             f"be letters, digits and underscores, not start with a digit and not be a SQL keyword: expected a name "

@@ -175,6 +175,13 @@ def demo(built: Built, league: Path) -> Warehouse:
 
 
 @pytest.fixture(scope="session")
+def ingested(built: Built, league: Path) -> Warehouse:
+    """Both synthetic seasons, every raw table, ingested through replay (no models built)."""
+    args = ("ingest", "--season", "2024-25", "--season", "2025-26", "--replay", str(league))
+    return built.get("ingested", lambda wh: succeeded(wh.cli(*args)))
+
+
+@pytest.fixture(scope="session")
 def recorded() -> Path:
     needs((RECORDED / "index.json").is_file(), f"real stats.nba.com recordings not found at {RECORDED} (they live in ../shared/nba_recorded)")
     return RECORDED

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+import duckdb
+from sqlglot import parse_one
+from sqlglot.errors import ParseError
+
+from conftest import Warehouse
+from nba_warehouse.offline.recordings import OutsideFolder, RecordingFolder
+from nba_warehouse.project import BadWarehousePath, check_catalog_name
 
 CASES = [
     (["--season", "2025-2026"], "--season"),
@@ -31,3 +41,53 @@ def test_synth_refuses_a_non_empty_folder(tmp_path, warehouse):
     result = warehouse.cli("synth", "--seasons", "1", "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "--out" in result.stderr and (tmp_path / "out" / "keep.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("stem", ["kill", "select", "order", "2026", "my-warehouse"])
+def test_a_warehouse_file_whose_name_sql_reads_as_a_keyword_is_refused_up_front(tmp_path, league, stem):
+    warehouse = Warehouse(tmp_path / "data" / f"{stem}.duckdb")
+    result = warehouse.cli("daily", "--date", "2026-02-21", "--replay", str(league))
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert f"({stem!r}) becomes the SQL catalog name" in line and "not be a SQL keyword" in line
+    assert not (tmp_path / "data").exists(), "nothing is created for a refused path"
+
+
+def _sqlmesh_can_use(stem: str) -> bool:
+    """SQLMesh writes a physical table's name unquoted, parses it back with sqlglot (Context.resolve_table, the
+    Python models) and sends unquoted DDL to DuckDB (CREATE TABLE order.sqlmesh__marts... fails in a plan)."""
+    name = f"{stem}.sqlmesh__marts.marts__elo_ratings__1"
+    try:
+        parsed = parse_one(name, dialect="duckdb").sql(dialect="duckdb", identify=True)
+        duckdb.connect().execute(f"explain create table {name} (a int)")
+    except (ParseError, duckdb.ParserException):
+        return False
+    except duckdb.CatalogException:  # parsed; the catalog just does not exist in this scratch connection
+        pass
+    return parsed == f'"{stem}"."sqlmesh__marts"."marts__elo_ratings__1"'
+
+
+@pytest.mark.parametrize(("stem", "refused"), [("kill", True), ("select", True), ("order", True), ("table", True), ("league_2026", False), ("nba", False)])
+def test_the_refused_names_are_those_sqlmesh_cannot_use(stem, refused):
+    assert _sqlmesh_can_use(stem) is not refused
+    if refused:
+        with pytest.raises(BadWarehousePath):
+            check_catalog_name(Path(f"/srv/{stem}.duckdb"))
+    else:
+        check_catalog_name(Path(f"/srv/{stem}.duckdb"))
+
+
+@pytest.mark.parametrize("stem", ["warehouse", "nba", "league_2026", "Warehouse", "prod_nba"])
+def test_ordinary_warehouse_names_are_accepted(stem):
+    check_catalog_name(Path(f"/srv/{stem}.duckdb"))
+
+
+def test_a_recordings_index_pointing_outside_its_folder_is_refused(tmp_path, warehouse):
+    for name, file in (("parent", "../outside.json.gz"), ("absolute", "/etc/passwd")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "index.json").write_text(json.dumps([{"file": file, "endpoint": "leaguegamelog", "params": {}, "status": 200}]))
+        with pytest.raises(OutsideFolder, match="is not inside the recordings folder"):
+            RecordingFolder(folder)
+        result = warehouse.cli("ingest", "--season", "2025-26", "--replay", str(folder))
+        assert result.returncode == 2 and result.stderr.count("\n") == 1 and repr(file) in result.stderr

@@ -40,8 +40,7 @@ def test_2024_25_player_logs_load_7221_rows(warehouse, recorded):
 
 def test_team_logs_alone_build_every_model_with_the_real_neutral_site_games(warehouse, recorded):
     assert warehouse.cli(*TEAM_LOGS, "--replay", str(recorded)).returncode == 0
-    plan = warehouse.sqlmesh("plan", "--auto-apply", "--no-prompts")
-    assert plan.returncode == 0, plan.stdout + plan.stderr
+    warehouse.plan()
     assert warehouse.scalar("select count(*) from core.fct_games") == 844
     assert warehouse.scalar("select count(*) from core.fct_games where is_neutral_site") == 5
     assert warehouse.scalar("select count(*) from staging.player_game_logs") == 0

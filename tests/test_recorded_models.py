@@ -7,25 +7,24 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Warehouse
+from conftest import Built, Warehouse, succeeded
 
 pytestmark = pytest.mark.recorded
 
 AS_OF = "2026-02-21"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, recorded: Path) -> Warehouse:
-    """2025-26 regular-season team logs and 2024-25 player logs replayed, every model built."""
-    warehouse = Warehouse(tmp_path_factory.mktemp("recorded") / "warehouse.duckdb")
+def _build(warehouse: Warehouse, recorded: Path) -> None:
     for season, resource in (("2025-26", "team_game_logs"), ("2024-25", "player_game_logs")):
-        result = warehouse.cli(
-            "ingest", "--season", season, "--season-type", "Regular Season", "--resources", resource, "--replay", str(recorded)
-        )
-        assert result.returncode == 0, result.stderr
-    plan = warehouse.sqlmesh("plan", "--auto-apply", "--no-prompts")
-    assert plan.returncode == 0, plan.stdout + plan.stderr
-    return warehouse
+        args = ("ingest", "--season", season, "--season-type", "Regular Season", "--resources", resource, "--replay", str(recorded))
+        succeeded(warehouse.cli(*args))
+    warehouse.plan()
+
+
+@pytest.fixture(scope="module")
+def real(built: Built, recorded: Path) -> Warehouse:
+    """2025-26 regular-season team logs and 2024-25 player logs replayed, every model built."""
+    return built.get("recorded", lambda warehouse: _build(warehouse, recorded))
 
 
 def official_standings(recorded: Path) -> dict[int, dict]:
@@ -34,13 +33,13 @@ def official_standings(recorded: Path) -> dict[int, dict]:
     return {row[result["headers"].index("TeamID")]: dict(zip(result["headers"], row)) for row in result["rowSet"]}
 
 
-def test_standings_as_of_2026_02_21_equal_the_official_standings(built, recorded):
+def test_standings_as_of_2026_02_21_equal_the_official_standings(real, recorded):
     columns = (
         "team_id, wins, losses, conference_rank, home_wins, home_losses, road_wins, road_losses, neutral_wins, "
         "neutral_losses, conference_wins, conference_losses, division_wins, division_losses, last10_wins, "
         "last10_losses, streak, conference_games_back, team_abbreviation"
     )
-    ours = built.query(
+    ours = real.query(
         f"select {columns} from marts.standings where season = '2025-26' and season_type = 'Regular Season' "
         f"and as_of_date = '{AS_OF}'"
     )
@@ -60,12 +59,12 @@ def test_standings_as_of_2026_02_21_equal_the_official_standings(built, recorded
             mismatches[abbreviation] = (actual, expected)
     assert mismatches == {}
 
-    rank = dict(built.query(f"select team_abbreviation, conference_rank from marts.standings where as_of_date = '{AS_OF}'"))
+    rank = dict(real.query(f"select team_abbreviation, conference_rank from marts.standings where as_of_date = '{AS_OF}'"))
     assert (rank["NYK"], rank["CLE"], rank["HOU"], rank["LAL"]) == (3, 4, 4, 5)
 
 
-def test_team_boxes_derived_from_real_player_logs_are_consistent(built):
-    checks = built.query(
+def test_team_boxes_derived_from_real_player_logs_are_consistent(real):
+    checks = real.query(
         """
         select count(*), count(distinct game_id),
                count(*) filter (where pts <> 2 * fgm + fg3m + ftm),
@@ -76,7 +75,7 @@ def test_team_boxes_derived_from_real_player_logs_are_consistent(built):
         """
     )[0]
     assert checks == (664, 332, 0, 0, 0, 0)
-    mismatched = built.scalar(
+    mismatched = real.scalar(
         """
         select count(*) from core.fct_team_games as t
         join (select game_id, team_id, sum(pts) as pts, sum(reb) as reb, sum(tov) as tov
@@ -87,15 +86,15 @@ def test_team_boxes_derived_from_real_player_logs_are_consistent(built):
     assert mismatched == 0
 
 
-def test_player_marts_add_up_to_the_raw_player_rows(built):
-    raw = built.query("select count(*), sum(pts), sum(reb), sum(ast), sum(fg3_m), sum(tov) from raw.player_game_logs")
-    season = built.query(
+def test_player_marts_add_up_to_the_raw_player_rows(real):
+    raw = real.query("select count(*), sum(pts), sum(reb), sum(ast), sum(fg3_m), sum(tov) from raw.player_game_logs")
+    season = real.query(
         "select sum(games), sum(pts), sum(reb), sum(ast), sum(fg3m), sum(tov) from marts.player_season_stats "
         "where season = '2024-25' and season_type = 'Regular Season'"
     )
     assert season == raw
-    assert built.scalar("select count(*) from marts.player_form") == raw[0][0]
-    latest_form = built.scalar(
+    assert real.scalar("select count(*) from marts.player_form") == raw[0][0]
+    latest_form = real.scalar(
         """
         select count(*) from marts.player_form as f
         join marts.player_season_stats as s using (player_id, season)
@@ -106,8 +105,8 @@ def test_player_marts_add_up_to_the_raw_player_rows(built):
     assert latest_form == 0
 
 
-def test_elo_predictions_beat_home_court_and_a_coin_flip_after_the_first_month(built):
-    games, accuracy, brier, home_win_rate = built.query(
+def test_elo_predictions_beat_home_court_and_a_coin_flip_after_the_first_month(real):
+    games, accuracy, brier, home_win_rate = real.query(
         """
         select count(*), avg(((home_win_probability > 0.5) = home_won)::int),
                avg(power(home_win_probability - home_won::int, 2)), avg(home_won::int)
