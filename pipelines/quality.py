@@ -10,6 +10,8 @@ context beside the warehouse, whose Data Docs site is the readable record.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -22,12 +24,13 @@ import pandas as pd
 
 from pipelines.contract import raw_contract, snake_case
 from pipelines.data_docs import docs_index, localise
-from nba_warehouse.nba import GAME_ID_PREFIX, NATURAL_KEYS, parse_season
+from nba_warehouse.nba import FIRST_SEASON, GAME_ID_PREFIX, GAME_LOG_TABLES, NATURAL_KEYS, parse_season
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx  # noqa: E402 - reads the variable above on import
 import great_expectations.expectations as gxe  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from great_expectations.exceptions import DataContextError  # noqa: E402
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
@@ -130,10 +133,22 @@ def _season_window(season: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(year, 7, 1), pd.Timestamp(year + 1, 10, 31)
 
 
-def expectations(scope: Scope) -> Iterator[gxe.Expectation]:
-    """The suite for one batch: the contract's columns and types, keys, then what the table's numbers must obey."""
-    contract = raw_contract()[scope.table]
-    keys = list(NATURAL_KEYS[scope.table])
+def parameters(scope: Scope) -> dict[str, Any]:
+    """What a batch's own request fixes in its table's suite: the GAME_ID of its season type and season, the
+    dates of its window within its season."""
+    pattern = GAME_ID
+    if scope.season and scope.season_type in GAME_ID_PREFIX:
+        pattern = rf"^{GAME_ID_PREFIX[scope.season_type]}{parse_season(scope.season) % 100:02d}\d{{5}}$"
+    first, last = _season_window(scope.season) if scope.season else (pd.Timestamp(FIRST_SEASON, 7, 1), pd.Timestamp.max.normalize())
+    first, last = max(first, pd.Timestamp(scope.start or first)), min(last, pd.Timestamp(scope.end or last))
+    return {"game_id_pattern": pattern, "first_game_date": first, "last_game_date": last}
+
+
+def expectations(table: str) -> Iterator[gxe.Expectation]:
+    """A table's suite: the contract's columns and types, keys, then what the table's numbers must obey. What
+    depends on the request is a suite parameter (``parameters``), so one suite serves every batch of the table."""
+    contract = raw_contract()[table]
+    keys = list(NATURAL_KEYS[table])
     for column, sql_type in contract.items():
         yield gxe.ExpectColumnToExist(column=column)
         if sql_type == "date":
@@ -144,15 +159,12 @@ def expectations(scope: Scope) -> Iterator[gxe.Expectation]:
         yield gxe.ExpectColumnValuesToNotBeNull(column=key)
     yield gxe.ExpectCompoundColumnsToBeUnique(column_list=keys) if len(keys) > 1 else gxe.ExpectColumnValuesToBeUnique(column=keys[0])
     if "game_id" in contract:
-        pattern = GAME_ID
-        if scope.season and scope.season_type in GAME_ID_PREFIX:
-            pattern = rf"^{GAME_ID_PREFIX[scope.season_type]}{parse_season(scope.season) % 100:02d}\d{{5}}$"
-        yield gxe.ExpectColumnValuesToMatchRegex(column="game_id", regex=pattern)
-    if "game_date" in contract and scope.season:
-        first, last = _season_window(scope.season)
-        first, last = max(first, pd.Timestamp(scope.start or first)), min(last, pd.Timestamp(scope.end or last))
-        yield gxe.ExpectColumnValuesToBeBetween(column="game_date", min_value=first, max_value=last)
-    if scope.table not in ("team_game_logs", "player_game_logs"):
+        yield gxe.ExpectColumnValuesToMatchRegex(column="game_id", regex={"$PARAMETER": "game_id_pattern"})
+    if "game_date" in contract:
+        yield gxe.ExpectColumnValuesToBeBetween(
+            column="game_date", min_value={"$PARAMETER": "first_game_date"}, max_value={"$PARAMETER": "last_game_date"}
+        )
+    if table not in GAME_LOG_TABLES:
         return
     for column in COUNTS:
         yield gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0)
@@ -161,9 +173,16 @@ def expectations(scope: Scope) -> Iterator[gxe.Expectation]:
     for column in PERCENTAGES:
         yield gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1)
     yield gxe.ExpectColumnPairValuesToBeEqual(column_A="pts", column_B="check_pts_from_shots")
-    if scope.table == "team_game_logs":
+    if table == "team_game_logs":
         yield gxe.ExpectColumnValuesToBeInSet(column="check_teams_in_game", value_set=[2])
         yield gxe.ExpectColumnPairValuesToBeEqual(column_A="wl", column_B="check_wl_from_score")
+
+
+def _definition(suite: list[gxe.Expectation]) -> str:
+    """A fingerprint of a suite's expectations, kept in its meta: an unchanged suite is reused as stored,
+    since Great Expectations' add_or_update compares suites expectation by expectation (seconds per call)."""
+    configs = [e.configuration.to_json_dict() for e in suite]
+    return hashlib.sha1(json.dumps(configs, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class QualityGate:
@@ -174,22 +193,34 @@ class QualityGate:
         self.context = gx.get_context(mode="file", project_root_dir=str(root))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.source = self.context.data_sources.add_or_update_pandas("fetched_batches")
+        self._checkpoints: dict[str, gx.Checkpoint] = {}
 
-    def _checkpoint(self, scope: Scope) -> gx.Checkpoint:
-        name = scope.table
-        asset = next((a for a in self.source.assets if a.name == name), None) or self.source.add_dataframe_asset(name)
-        batches = next((b for b in asset.batch_definitions if b.name == name), None)
-        batches = batches or asset.add_batch_definition_whole_dataframe(name)
-        suite = self.context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=list(expectations(scope))))
-        definition = self.context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batches, suite=suite))
-        return self.context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=name,
-                validation_definitions=[definition],
-                actions=[],
-                result_format={"result_format": "COMPLETE"},
-            )
-        )
+    def _checkpoint(self, table: str) -> gx.Checkpoint:
+        """The table's checkpoint: the stored one while its suite is unchanged, else suite, validation definition
+        and checkpoint made anew."""
+        if table in self._checkpoints:
+            return self._checkpoints[table]
+        suite = list(expectations(table))
+        definition = _definition(suite)
+        try:
+            if self.context.suites.get(table).meta.get("definition") == definition:
+                self._checkpoints[table] = self.context.checkpoints.get(table)
+                return self._checkpoints[table]
+        except DataContextError:
+            pass  # not stored yet
+        for store in (self.context.checkpoints, self.context.validation_definitions, self.context.suites):
+            try:
+                store.delete(table)
+            except DataContextError:
+                pass
+        asset = next((a for a in self.source.assets if a.name == table), None) or self.source.add_dataframe_asset(table)
+        batches = next((b for b in asset.batch_definitions if b.name == table), None)
+        batches = batches or asset.add_batch_definition_whole_dataframe(table)
+        stored = self.context.suites.add(gx.ExpectationSuite(name=table, expectations=suite, meta={"definition": definition}))
+        validation = self.context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batches, suite=stored))
+        checkpoint = gx.Checkpoint(name=table, validation_definitions=[validation], actions=[], result_format={"result_format": "COMPLETE"})
+        self._checkpoints[table] = self.context.checkpoints.add(checkpoint)
+        return self._checkpoints[table]
 
     def build_docs(self) -> Path:
         """Rebuild the Data Docs site and point its pages at local copies of their scripts and styles."""
@@ -200,7 +231,7 @@ class QualityGate:
 
     def validate(self, scope: Scope, headers: list[str], rows: list[list[Any]]) -> Validation:
         batch = frame(scope.table, headers, rows)
-        result = self._checkpoint(scope).run(batch_parameters={"dataframe": batch}, run_id=None)
+        result = self._checkpoint(scope.table).run(batch_parameters={"dataframe": batch}, expectation_parameters=parameters(scope), run_id=None)
         ((identifier, suite_result),) = result.run_results.items()
         page = Path("validations", *identifier.to_tuple()).with_suffix(".html")
         validation = Validation(scope, len(batch), len(suite_result.results), page=str(page))
