@@ -28,7 +28,8 @@ demo: install
 	@echo "Demo warehouse: $(WAREHOUSE_DB) (synthetic league, 2023-24 to 2025-26 played through 2026-02-21)"
 	@echo "Look next:  $(BIN)/sqlmesh fetchdf \"select conference, conference_rank, team_abbreviation, wins, losses from marts.standings where as_of_date = '2026-02-21' and season_type = 'Regular Season' order by 1, 2\""
 	@echo "            $(BIN)/sqlmesh fetchdf \"select run_id, command, status, duration_seconds from ops.pipeline_runs\""
-	@echo "            $(BIN)/sqlmesh ui        (lineage, models and audits in the browser)"
+	@echo "            $(BIN)/sqlmesh info      (models, environments and the connection)"
+	@echo "            $(BIN)/sqlmesh render marts.team_ratings      (a model's SQL with its macros expanded)"
 	@echo "            make notebook            (notebooks/explore.ipynb in JupyterLab)"
 	@NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/nba-warehouse report
 

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn
 
-from nba_warehouse.runs.lock import WarehouseBusy
-from nba_warehouse.offline.recordings import INDEX, RecordingFolder
 from nba_warehouse.nba import RAW_TABLES, SEASON_TYPES, parse_season
+from nba_warehouse.offline.recordings import INDEX, RecordingFolder
 from nba_warehouse.project import BadWarehousePath, ProjectNotFound, WarehousePaths
 from nba_warehouse.runs import CHUNK_DAYS, REFETCH_LAG_DAYS
+from nba_warehouse.runs.lock import WarehouseBusy
 
 PROG = "nba-warehouse"
 EXIT_BUSY = 75  # EX_TEMPFAIL: another run holds the warehouse, try again later

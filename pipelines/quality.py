@@ -185,6 +185,9 @@ def _definition(suite: list[gxe.Expectation]) -> str:
     return hashlib.sha1(json.dumps(configs, sort_keys=True, default=str).encode()).hexdigest()
 
 
+SOURCE = "fetched_batches"
+
+
 class QualityGate:
     """Validates batches in a Great Expectations file context under the warehouse folder."""
 
@@ -192,7 +195,10 @@ class QualityGate:
         self.root = root
         self.context = gx.get_context(mode="file", project_root_dir=str(root))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        self.source = self.context.data_sources.add_or_update_pandas("fetched_batches")
+        try:
+            self.source = self.context.data_sources.get(SOURCE)
+        except KeyError:
+            self.source = self.context.data_sources.add_pandas(SOURCE)
         self._checkpoints: dict[str, gx.Checkpoint] = {}
 
     def _checkpoint(self, table: str) -> gx.Checkpoint:
@@ -203,7 +209,7 @@ class QualityGate:
         suite = list(expectations(table))
         definition = _definition(suite)
         try:
-            if self.context.suites.get(table).meta.get("definition") == definition:
+            if self.context.suites.get(table).meta.get("definition") == definition and self._asset(table):
                 self._checkpoints[table] = self.context.checkpoints.get(table)
                 return self._checkpoints[table]
         except DataContextError:
@@ -213,7 +219,7 @@ class QualityGate:
                 store.delete(table)
             except DataContextError:
                 pass
-        asset = next((a for a in self.source.assets if a.name == table), None) or self.source.add_dataframe_asset(table)
+        asset = self._asset(table) or self.source.add_dataframe_asset(table)
         batches = next((b for b in asset.batch_definitions if b.name == table), None)
         batches = batches or asset.add_batch_definition_whole_dataframe(table)
         stored = self.context.suites.add(gx.ExpectationSuite(name=table, expectations=suite, meta={"definition": definition}))
@@ -221,6 +227,9 @@ class QualityGate:
         checkpoint = gx.Checkpoint(name=table, validation_definitions=[validation], actions=[], result_format={"result_format": "COMPLETE"})
         self._checkpoints[table] = self.context.checkpoints.add(checkpoint)
         return self._checkpoints[table]
+
+    def _asset(self, table: str) -> Any:
+        return next((a for a in self.source.assets if a.name == table), None)
 
     def build_docs(self) -> Path:
         """Rebuild the Data Docs site and point its pages at local copies of their scripts and styles."""

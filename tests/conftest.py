@@ -105,14 +105,14 @@ class Warehouse:
             finally:
                 context.close()
 
-    def plan(self, **options) -> None:
+    def plan(self, project: Path = REPO, **options) -> None:
         """``sqlmesh plan --auto-apply --no-prompts`` into prod."""
-        with self.context() as context:
+        with self.context(project) as context:
             context.plan("prod", no_prompts=True, auto_apply=True, **options)
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.db), read_only=True) as con:
-            return con.sql(sql).fetchall()
+            return con.execute(sql).fetchall()
 
     def scalar(self, sql: str):
         return self.query(sql)[0][0]

@@ -85,3 +85,37 @@ def test_clearly_labelled(league):
     index = json.loads((league / "index.json").read_text())
     assert all(e["synthetic"] is True and "SYNTHETIC" in e["note"] for e in index)
     assert "SYNTHETIC" in (league / "README.md").read_text()
+
+
+def _real_player_logs(recorded) -> pd.DataFrame:
+    (entry,) = [e for e in json.loads((recorded / "index.json").read_text()) if e["endpoint"] == "playergamelogs"]
+    body = json.loads(gzip.open(recorded / entry["file"]).read())["resultSets"][0]
+    return pd.DataFrame(body["rowSet"], columns=body["headers"])
+
+
+# How far a synthetic quantile of a player's game line may stand from the real 2024-25 one (10th to 90th percentile).
+QUANTILE_BOUNDS = {"MIN": 3.0, "PTS": 2.0, "REB": 1.5, "AST": 1.5}
+
+
+@pytest.mark.recorded
+def test_player_lines_look_like_a_real_season(season, recorded):
+    """Against the real 2024-25 player logs (../shared): the distribution of minutes, points, rebounds and assists in
+    a game, the scoring leaders and their minutes, and the spread of team records."""
+    teams, players = season
+    real = _real_player_logs(recorded)
+    real, synthetic = real[real.MIN > 0], players[players.MIN > 0]
+    quantiles = [0.1, 0.25, 0.5, 0.75, 0.9]
+    for column, bound in QUANTILE_BOUNDS.items():
+        gaps = (synthetic[column].quantile(quantiles) - real[column].quantile(quantiles)).abs()
+        assert (gaps <= bound).all(), f"{column}: synthetic {list(synthetic[column].quantile(quantiles))} vs real {list(real[column].quantile(quantiles))}"
+
+    def leaders(logs: pd.DataFrame) -> pd.DataFrame:
+        per_player = logs.groupby("PLAYER_ID").agg(games=("GAME_ID", "size"), pts=("PTS", "mean"), minutes=("MIN", "mean"))
+        return per_player[per_player.games >= per_player.games.max() / 2].nlargest(10, "pts")
+
+    ours, theirs = leaders(synthetic), leaders(real)
+    assert abs(ours.pts.iloc[0] - theirs.pts.iloc[0]) <= 4 and abs(ours.pts.iloc[-1] - theirs.pts.iloc[-1]) <= 4, (ours.pts, theirs.pts)
+    assert ours.minutes.max() <= theirs.minutes.max() + 3 and ours.minutes.min() >= theirs.minutes.min() - 5, (ours.minutes, theirs.minutes)
+
+    win_pct = teams.groupby("TEAM_ID").WL.apply(lambda wl: (wl == "W").mean())
+    assert 0.10 <= win_pct.std() <= 0.20 and win_pct.max() <= 0.85 and win_pct.min() >= 0.15, win_pct.describe()
