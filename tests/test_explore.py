@@ -186,7 +186,7 @@ def _physical_table(warehouse: Warehouse, view: str) -> str:
     """The table SQLMesh's prod view ``view`` selects from."""
     schema, name = view.split(".")
     definition = warehouse.scalar(f"select sql from duckdb_views() where schema_name = '{schema}' and view_name = '{name}'")
-    return re.search(r'FROM ("[^"]+"\."[^"]+"\."[^"]+")', definition)[1]
+    return re.search(r"FROM (\S+\.sqlmesh__\w+\.\w+)", definition)[1]
 
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
@@ -195,8 +195,9 @@ HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 def test_the_report_escapes_names_and_error_text(demo, tmp_path):
     hostile = demo.copy(tmp_path / "hostile")
     leader = hostile.scalar("select player_id from marts.player_season_stats order by pts_per_game desc limit 1")
+    stats = _physical_table(hostile, "marts.player_season_stats")
     with duckdb.connect(str(hostile.db)) as con:
-        con.execute(f"update {_physical_table(hostile, 'marts.player_season_stats')} set player_name = ? where player_id = ?", [HOSTILE, leader])
+        con.execute(f"update {stats} set player_name = ? where player_id = ?", [HOSTILE, leader])
         con.execute("update ops.pipeline_runs set status = 'failed', error = ?", [f"HTTP 502 from the server: {HOSTILE}"])
     assert hostile.cli("report", "--out", str(tmp_path / "report")).returncode == 0
     html = (tmp_path / "report" / "index.html").read_text()

@@ -92,6 +92,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         from {schedule}
         where game_type = '{REGULAR_SEASON}' and season in ({seasons})
           and game_id not in (select game_id from {games_table})
+        order by game_date, game_id
         """
     )
     ratings = context.fetchdf(
