@@ -97,17 +97,20 @@ def run_ingest(
     request_delay: float | None = None,
     paths: WarehousePaths | None = None,
     run_id: str | None = None,
+    gate: QualityGate | None = None,
 ) -> IngestResult:
     """Fetch ``fetch`` for ``window``, validate each batch and merge those that pass into the raw schema.
 
     Replaying serves ``replay`` through the same live code path; the polite
     delay only applies to the real service unless asked for. Batches that
-    failed are listed in the result's ``errors``; the others are loaded."""
+    failed are listed in the result's ``errors``; the others are loaded. A run of several ingests passes its own
+    ``gate`` and rebuilds the Data Docs once at its end; alone, an ingest rebuilds them itself."""
     paths = paths or WarehousePaths.from_env()
     run_id = run_id or new_run_id()
     pipeline = warehouse_pipeline(paths)
     _finish_pending(pipeline)
-    gate = QualityGate(paths.root)
+    own_gate = gate is None
+    gate = gate or QualityGate(paths.root)
     with ReplayServer(replay) if replay else contextlib.nullcontext() as server:
         client = StatsClient(
             base_url=server.base_url if server else None,
@@ -117,7 +120,8 @@ def run_ingest(
         )
         boundary = Boundary(gate, client)
         info = pipeline.run(nba_stats(window, fetch, boundary))
-    gate.build_docs()
+    if own_gate:
+        gate.build_docs()
     return IngestResult(
         run_id,
         client.requests_made,

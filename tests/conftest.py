@@ -106,9 +106,9 @@ class Warehouse:
                 context.close()
 
     def plan(self, project: Path = REPO, **options) -> None:
-        """``sqlmesh plan --auto-apply --no-prompts`` into prod."""
+        """``sqlmesh plan --auto-apply --no-prompts --skip-tests`` into prod (`make test` runs the unit tests once)."""
         with self.context(project) as context:
-            context.plan("prod", no_prompts=True, auto_apply=True, **options)
+            context.plan("prod", no_prompts=True, auto_apply=True, **{"skip_tests": True, **options})
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.db), read_only=True) as con:

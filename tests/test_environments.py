@@ -19,6 +19,8 @@ PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "macros", "aud
 BUILT_ON = "2026-02-15"
 REGULAR_SEASON = ("--season", "2025-26", "--season-type", "Regular Season")
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("environments")]
+
 
 class Project:
     """A copy of the project's SQLMesh files with its own warehouse."""
@@ -65,7 +67,7 @@ def _build(warehouse: Warehouse, league: Path) -> None:
     """Built from a copy of the project, as the tests' copies are: the Python models' imports of the
     nba_warehouse package are then the same (outside the project folder) and so are their fingerprints."""
     succeeded(warehouse.cli("ingest", *REGULAR_SEASON, "--end", "2026-02-14", "--replay", str(league)))
-    warehouse.plan(_copy_project(warehouse.db.parent.parent / "environments-project"), execution_time=BUILT_ON, skip_tests=True)
+    warehouse.plan(_copy_project(warehouse.db.parent.parent / "environments-project"), execution_time=BUILT_ON)
 
 
 @pytest.fixture
@@ -170,7 +172,7 @@ def test_a_stat_correction_restated_from_its_date_equals_a_from_scratch_build(pr
         con.execute("create schema raw")
         for (table,) in con.execute("select table_name from information_schema.tables where table_catalog = 'corrected' and table_schema = 'raw'").fetchall():
             con.execute(f"create table raw.{table} as select * from corrected.raw.{table}")
-    scratch.plan(project.root, execution_time=BUILT_ON, skip_tests=True)
+    scratch.plan(project.root, execution_time=BUILT_ON)
 
     restated_views, scratch_views = _prod_views(project.warehouse), _prod_views(scratch)
     assert restated_views.keys() == scratch_views.keys() and {"marts.standings", "marts.elo_ratings", "marts.season_simulations"} <= restated_views.keys()

@@ -21,7 +21,7 @@ from PIL import Image
 from conftest import REPO, Warehouse, chromium
 from nba_warehouse.explore.reader import Reader, WarehouseLocked
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 
 NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
 LOCK_HOLDER = {"run_id": "20261122T000000Z-abcdef", "command": "daily", "started_at": "2026-11-22T00:00:00+00:00"}

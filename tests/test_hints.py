@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO, Warehouse
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 
 
 def _demo_hints() -> list[str]:

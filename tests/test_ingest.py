@@ -6,8 +6,12 @@ from __future__ import annotations
 import gzip
 import json
 
+import pytest
+
 SEASONS = ("--season", "2024-25", "--season", "2025-26")
 TABLES = ("team_game_logs", "player_game_logs", "players", "schedule", "teams")
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ingested")]
 
 
 def _recorded_rows(league, endpoint):

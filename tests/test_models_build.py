@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ingested")]
+
 
 def test_a_warehouse_with_team_logs_only_plans_and_builds(warehouse, league):
     args = ("ingest", "--season", "2025-26", "--season-type", "Regular Season", "--resources", "team_game_logs")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import Built, Warehouse, succeeded
 
-pytestmark = pytest.mark.recorded
+pytestmark = [pytest.mark.recorded, pytest.mark.xdist_group("recorded")]
 
 AS_OF = "2026-02-21"
 

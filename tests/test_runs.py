@@ -18,7 +18,7 @@ from conftest import Built, Warehouse, succeeded
 from nba_warehouse.offline.recordings import RecordingFolder
 from nba_warehouse.runs.lock import RunLock
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("runs")]
 
 BACKFILL = ("backfill", "--start", "2026-01-20", "--end", "2026-02-21", "--chunk-days", "10")
 DAILY = ("daily", "--date", "2026-02-21")
@@ -137,6 +137,7 @@ from pathlib import Path
 from nba_warehouse.cli import EXIT_BUSY
 from nba_warehouse.runs.lock import RunLock, WarehouseBusy
 lock, name, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+(go.parent / f"ready-{name}").touch()
 while not go.exists():
     time.sleep(0.001)
 try:
@@ -156,7 +157,10 @@ def _racer(lock: Path, name: str, go: Path, hold: float) -> subprocess.Popen:
 def test_of_many_runs_racing_for_the_lock_exactly_one_wins_and_the_others_name_it(tmp_path):
     lock, go = tmp_path / "nba-warehouse.lock", tmp_path / "go"
     racers = [_racer(lock, f"racer-{i}", go, hold=3) for i in range(12)]
-    time.sleep(2)  # every racer is waiting for the start
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("ready-*"))) < len(racers):  # every racer is waiting for the start
+        assert time.monotonic() < deadline, "the racers did not start"
+        time.sleep(0.01)
     go.touch()
     outcomes = [(racer.wait(timeout=60), racer.stdout.read().strip()) for racer in racers]
     winners = [i for i, (code, said) in enumerate(outcomes) if code == 0]

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 
 from pipelines.ingest import new_run_id, run_ingest
+from pipelines.quality import QualityGate
 from nba_warehouse.runs.lock import LOCK_FILE, RunLock
 from nba_warehouse.runs.manifest import RunManifest, mark_abandoned
 from pipelines.data_docs import docs_index
@@ -196,27 +197,31 @@ def _run(
     done = warehouse.completed_chunks(job) if resume else {}
     pending_before = warehouse.pending()
     refresh_from, changed = pending_before, False
-    for chunk in plan_chunks(start, end, chunk_days):
-        if str(chunk) in done:
-            _say(f"{chunk}: loaded by run {done[str(chunk)]}, skipped")
-            continue
-        with manifest.step(f"load {chunk}") as detail:
-            before = warehouse.fingerprint(chunk)
-            refresh_from = min(filter(None, (refresh_from, chunk.refresh_from)))
-            warehouse.set_pending(refresh_from, manifest.run_id)
-            result = run_ingest(chunk.window, chunk.fetch, replay=replay, request_delay=request_delay, paths=paths, run_id=manifest.run_id)
-            chunk_changed = warehouse.fingerprint(chunk) != before
-            changed |= chunk_changed
-            manifest.requests_made += result.requests_made
-            for counts, new in ((manifest.rows_fetched, result.rows_fetched), (manifest.rows_loaded, result.rows_loaded)):
-                for table, rows in new.items():
-                    counts[table] = counts.get(table, 0) + rows
-            manifest.validations += [v.to_json() for v in result.validations]
-            detail.update(rows_fetched=result.rows_fetched, rows_loaded=result.rows_loaded, changed=chunk_changed, errors=result.errors)
-            if not result.ok:
-                raise RuntimeError(f"{chunk}: " + " / ".join(result.errors))
-            if resume:
-                warehouse.complete_chunk(job, chunk, manifest.run_id)
+    gate = QualityGate(paths.root)
+    try:
+        for chunk in plan_chunks(start, end, chunk_days):
+            if str(chunk) in done:
+                _say(f"{chunk}: loaded by run {done[str(chunk)]}, skipped")
+                continue
+            with manifest.step(f"load {chunk}") as detail:
+                before = warehouse.fingerprint(chunk)
+                refresh_from = min(filter(None, (refresh_from, chunk.refresh_from)))
+                warehouse.set_pending(refresh_from, manifest.run_id)
+                result = run_ingest(chunk.window, chunk.fetch, replay=replay, request_delay=request_delay, paths=paths, run_id=manifest.run_id, gate=gate)
+                chunk_changed = warehouse.fingerprint(chunk) != before
+                changed |= chunk_changed
+                manifest.requests_made += result.requests_made
+                for counts, new in ((manifest.rows_fetched, result.rows_fetched), (manifest.rows_loaded, result.rows_loaded)):
+                    for table, rows in new.items():
+                        counts[table] = counts.get(table, 0) + rows
+                manifest.validations += [v.to_json() for v in result.validations]
+                detail.update(rows_fetched=result.rows_fetched, rows_loaded=result.rows_loaded, changed=chunk_changed, errors=result.errors)
+                if not result.ok:
+                    raise RuntimeError(f"{chunk}: " + " / ".join(result.errors))
+                if resume:
+                    warehouse.complete_chunk(job, chunk, manifest.run_id)
+    finally:
+        gate.build_docs()  # once per run, failed batches included
     manifest.changed = changed
     if not changed and pending_before is None:
         refresh_from = None

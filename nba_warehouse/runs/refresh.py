@@ -80,7 +80,7 @@ def refresh_prod(restate_from: date | None, today: date, detail: dict[str, Any])
 def _bring_up_to_date(context: Context, recorder: Recorder, restate_from: date | None, today: date, detail: dict[str, Any]) -> str:
     detail.update(intervals=recorder.intervals, messages=recorder.messages)
     if context.state_reader.get_environment("prod") is None:
-        context.plan("prod", no_prompts=True, auto_apply=True)
+        context.plan("prod", no_prompts=True, auto_apply=True, skip_tests=True)  # unit tests are `make test`'s, audits still run
         detail["action"] = "first build"
         return "first build of prod"
     action = "run"
