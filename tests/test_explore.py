@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import re
 import subprocess
 import sys
@@ -15,6 +17,7 @@ import duckdb
 import nbformat
 import numpy as np
 import pytest
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from PIL import Image
 
@@ -50,7 +53,9 @@ def _held_for_writing(warehouse: Warehouse, *, by_a_run: bool = True) -> Iterato
 def _execute(notebook: nbformat.NotebookNode, warehouse: Warehouse, cwd: Path = NOTEBOOK.parent, **options) -> nbformat.NotebookNode:
     """Run the notebook with its kernel in ``cwd`` (notebooks/ as `make notebook` does, or the root as
     `jupyter execute notebooks/explore.ipynb` does) and only NBA_WAREHOUSE_DB set: it finds the project itself."""
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}, **options)
+    # the kernel talks over Unix sockets: TCP ports picked before the kernel binds them can be taken by the other worker's servers
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(tempfile.mkdtemp(), "kernel"))
+    client = NotebookClient(notebook, km=kernel, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}, **options)
     env = {name: value for name, value in warehouse.env.items() if name != "NBA_WAREHOUSE_PROJECT"}
     return client.execute(env=env)
 
