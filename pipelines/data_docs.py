@@ -80,13 +80,13 @@ def packages() -> Path:
 
 
 def _copy_assets(site: Path, source: Path) -> None:
+    """Copied on every build (a few MB), so a site follows the pinned versions when they change."""
     vendor = site / VENDOR
-    for relative in (*CDN.values(), *FOLDERS):
-        target = vendor / relative
-        if target.exists():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if (source / relative).is_dir() else shutil.copyfile)(source / relative, target)
+    for relative in CDN.values():
+        (vendor / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / relative, vendor / relative)
+    for relative in FOLDERS:
+        shutil.copytree(source / relative, vendor / relative, dirs_exist_ok=True)
 
 
 def _site_path(address: str) -> str | None:

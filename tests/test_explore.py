@@ -57,7 +57,11 @@ def _execute(notebook: nbformat.NotebookNode, warehouse: Warehouse, cwd: Path = 
     kernel = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(tempfile.mkdtemp(), "kernel"))
     client = NotebookClient(notebook, km=kernel, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}, **options)
     env = {name: value for name, value in warehouse.env.items() if name != "NBA_WAREHOUSE_PROJECT"}
-    return client.execute(env=env)
+    try:
+        return client.execute(env=env)
+    finally:
+        if kernel.has_kernel:  # nbclient shuts down only the kernels it made itself
+            kernel.shutdown_kernel(now=True)
 
 
 def _outputs(cell: nbformat.NotebookNode) -> str:
