@@ -6,7 +6,7 @@ from sqlglot import exp, parse_one
 from sqlmesh import macro
 from sqlmesh.core.macros import MacroEvaluator, safe_div
 
-from nba_warehouse.nba import GAME_TYPES
+from nba_warehouse.nba import GAME_TYPES, IRREGULAR_SEASONS, TURNOVER
 
 
 
@@ -35,13 +35,14 @@ def overtime_periods(evaluator: MacroEvaluator, team_minutes: exp.Expression) ->
 
 @macro()
 def season_of_date(evaluator: MacroEvaluator, day: exp.Expression) -> exp.Expression:
-    """The season label a date belongs to: seasons turn over on 1 September,
-    except in 2020 when the bubble playoffs ran until 11 October."""
-    start_year = _sql(
-        "year({d}) - case when month({d}) >= 9 and not {d} between date '2020-09-01' and date '2020-11-30' then 0 else 1 end",
-        d=day,
+    """The season a date belongs to, by the one calendar in nba_warehouse/nba.py (its irregular seasons, then the
+    1 July turnover)."""
+    turnover = f"{TURNOVER[0]:02d}-{TURNOVER[1]:02d}"
+    regular = season_label(evaluator, _sql(f"year({{d}}) - case when strftime({{d}}, '%m-%d') >= '{turnover}' then 0 else 1 end", d=day))
+    irregular = " ".join(
+        f"when {{d}} between date '{first}' and date '{last}' then '{season}'" for season, (first, last) in IRREGULAR_SEASONS.items()
     )
-    return season_label(evaluator, start_year)
+    return _sql(f"case {irregular} else {{regular}} end", d=day, regular=regular)
 
 
 @macro()

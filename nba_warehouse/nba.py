@@ -5,7 +5,7 @@ import it from here."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 SEASON_TYPES: tuple[str, ...] = ("Pre Season", "Regular Season", "PlayIn", "Playoffs")
 REGULAR_SEASON = "Regular Season"
@@ -57,6 +57,29 @@ def season_label(start_year: int) -> str:
     return f"{start_year}-{(start_year + 1) % 100:02d}"
 
 
+# The season calendar: every date belongs to exactly one season, from its preseason to its Finals. Seasons turn over
+# on 1 July, except around the pandemic: the 2019-20 season ended in the bubble on 11 October 2020 and the 2020-21
+# season ran from December 2020 to its Finals on 20 July 2021.
+TURNOVER = (7, 1)
+IRREGULAR_SEASONS = {
+    "2019-20": (date(2019, 7, 1), date(2020, 10, 31)),
+    "2020-21": (date(2020, 11, 1), date(2021, 7, 31)),
+    "2021-22": (date(2021, 8, 1), date(2022, 6, 30)),
+}
+
+
+def season_window(season: str) -> tuple[date, date]:
+    """The first and last date a season's games can fall on."""
+    if season in IRREGULAR_SEASONS:
+        return IRREGULAR_SEASONS[season]
+    year = parse_season(season)
+    return date(year, *TURNOVER), date(year + 1, *TURNOVER) - timedelta(days=1)
+
+
 def season_of(day: date) -> str:
-    """The season a date is requested under: seasons turn over on 1 July."""
-    return season_label(day.year if day.month >= 7 else day.year - 1)
+    """The season a date belongs to: what to request when only a date is known (the data itself carries its
+    season in SEASON_ID and the GAME_ID's digits)."""
+    for season, (first, last) in IRREGULAR_SEASONS.items():
+        if first <= day <= last:
+            return season
+    return season_label(day.year if (day.month, day.day) >= TURNOVER else day.year - 1)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from pipelines.contract import raw_contract, snake_case
 from pipelines.data_docs import docs_index, localise
-from nba_warehouse.nba import FIRST_SEASON, GAME_ID_PREFIX, GAME_LOG_TABLES, NATURAL_KEYS, parse_season
+from nba_warehouse.nba import FIRST_SEASON, GAME_ID_PREFIX, GAME_LOG_TABLES, NATURAL_KEYS, parse_season, season_window
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx  # noqa: E402 - reads the variable above on import
@@ -127,19 +127,13 @@ def frame(table: str, headers: list[str], rows: list[list[Any]]) -> pd.DataFrame
     return batch
 
 
-def _season_window(season: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """A season's games, the 2020 bubble included, fall between 1 July of its first year and 31 October of its second."""
-    year = parse_season(season)
-    return pd.Timestamp(year, 7, 1), pd.Timestamp(year + 1, 10, 31)
-
-
 def parameters(scope: Scope) -> dict[str, Any]:
     """What a batch's own request fixes in its table's suite: the GAME_ID of its season type and season, the
     dates of its window within its season."""
     pattern = GAME_ID
     if scope.season and scope.season_type in GAME_ID_PREFIX:
         pattern = rf"^{GAME_ID_PREFIX[scope.season_type]}{parse_season(scope.season) % 100:02d}\d{{5}}$"
-    first, last = _season_window(scope.season) if scope.season else (pd.Timestamp(FIRST_SEASON, 7, 1), pd.Timestamp.max.normalize())
+    first, last = map(pd.Timestamp, season_window(scope.season)) if scope.season else (pd.Timestamp(FIRST_SEASON, 7, 1), pd.Timestamp.max.normalize())
     first, last = max(first, pd.Timestamp(scope.start or first)), min(last, pd.Timestamp(scope.end or last))
     return {"game_id_pattern": pattern, "first_game_date": first, "last_game_date": last}
 

@@ -29,7 +29,7 @@ from nba_warehouse.runs.manifest import RunManifest, mark_abandoned
 from pipelines.data_docs import docs_index
 from nba_warehouse.offline.recordings import RecordingFolder, atomic_write
 from nba_warehouse.runs.refresh import refresh_prod
-from nba_warehouse.nba import GAME_LOG_TABLES, SEASON_TYPES, parse_season, season_of
+from nba_warehouse.nba import GAME_LOG_TABLES, SEASON_TYPES, season_of, season_window
 from nba_warehouse.project import WarehousePaths
 from pipelines.source import Window
 
@@ -62,7 +62,7 @@ def plan_chunks(start: date, end: date, chunk_days: int) -> list[Chunk]:
     chunks, day = [], start
     while day <= end:
         season = season_of(day)
-        last = min(day + timedelta(days=chunk_days - 1), end, date(parse_season(season) + 1, 6, 30))
+        last = min(day + timedelta(days=chunk_days - 1), end, season_window(season)[1])
         chunks.append(Chunk(day, last, (season,), GAME_LOG_TABLES))
         day = last + timedelta(days=1)
     seasons = tuple(dict.fromkeys(c.seasons[0] for c in chunks))

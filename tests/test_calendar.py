@@ -1,0 +1,71 @@
+"""One season calendar: what runs request, what the gate accepts and what the models audit, against real calendars."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import importlib.util
+from datetime import date, timedelta
+
+import duckdb
+import pytest
+from sqlglot import exp
+from sqlmesh.core.macros import MacroEvaluator
+
+from conftest import REPO
+from nba_warehouse.nba import IRREGULAR_SEASONS, season_of, season_window
+from nba_warehouse.runs.job import plan_chunks
+
+# Opening night and the last game of the Finals of seasons whose calendars broke the pattern: public facts.
+REAL_CALENDARS = {
+    "2011-12": (date(2011, 12, 25), date(2012, 6, 21)),  # the lockout
+    "2019-20": (date(2019, 10, 22), date(2020, 10, 11)),  # the bubble: seeding games from 30 July, play-in 15 August
+    "2020-21": (date(2020, 12, 22), date(2021, 7, 20)),  # the July Finals
+}
+
+
+def test_every_real_game_1946_to_2010_falls_in_its_season(history):
+    """1946-47 (the BAA's first, from 1 November) and 1998-99 (the lockout, February to June) among all 64."""
+    with gzip.open(history / "games.csv.gz", "rt") as games:
+        wrong = [(g["season"], g["game_date"]) for g in csv.DictReader(games) if season_of(date.fromisoformat(g["game_date"])) != g["season"]]
+    assert wrong == []
+    assert season_of(date(1946, 11, 1)) == "1946-47" and season_of(date(1999, 2, 5)) == season_of(date(1999, 6, 25)) == "1998-99"
+
+
+@pytest.mark.parametrize("season", REAL_CALENDARS)
+def test_irregular_seasons_own_every_date_of_their_games(season):
+    first, last = REAL_CALENDARS[season]
+    assert {season_of(first + timedelta(days=n)) for n in range((last - first).days + 1)} == {season}
+    window = season_window(season)
+    assert window[0] <= first and last <= window[1]
+
+
+def test_the_windows_cover_every_date_once():
+    day, end = date(1946, 7, 1), date(2030, 6, 30)
+    while day <= end:
+        season = season_of(day)
+        first, last = season_window(season)
+        assert first <= day <= last, (day, season)
+        day += timedelta(days=1)
+
+
+def test_a_backfill_over_the_bubble_and_the_july_finals_asks_for_both_seasons_on_every_date():
+    chunks = plan_chunks(date(2019, 10, 1), date(2021, 7, 31), 30)
+    logs = [chunk for chunk in chunks if chunk.fetch == ("team_game_logs", "player_game_logs")]
+    covered = {chunk.start + timedelta(days=n): chunk.seasons for chunk in logs for n in range((chunk.end - chunk.start).days + 1)}
+    assert covered[date(2020, 7, 30)] == covered[date(2020, 8, 15)] == covered[date(2020, 10, 11)] == ("2019-20",)
+    assert covered[date(2020, 12, 22)] == covered[date(2021, 7, 20)] == ("2020-21",)
+    assert len(covered) == (date(2021, 7, 31) - date(2019, 10, 1)).days + 1
+    assert chunks[-1].seasons == ("2019-20", "2020-21"), "players and schedules of both seasons"
+
+
+def test_the_models_audit_with_the_same_calendar():
+    spec = importlib.util.spec_from_file_location("project_macros", REPO / "macros" / "nba.py")
+    macros = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(macros)
+    sql = macros.season_of_date(MacroEvaluator(dialect="duckdb"), exp.column("d")).sql("duckdb")
+    days = [date(1946, 11, 1), date(1999, 6, 30), date(1999, 7, 1), *[d for window in IRREGULAR_SEASONS.values() for d in window]]
+    days += [date(2021, 7, 20), date(2020, 10, 11), date(2020, 12, 22), date(2026, 2, 21), date(2026, 7, 1)]
+    with duckdb.connect() as con:
+        got = dict(con.execute(f"select d, {sql} from unnest(?::date[]) as t(d)", [days]).fetchall())
+    assert got == {day: season_of(day) for day in days}
