@@ -61,17 +61,19 @@ def season_label(start_year: int) -> str:
 # on 1 July, except around the pandemic: the 2019-20 season ended in the bubble on 11 October 2020 and the 2020-21
 # season ran from December 2020 to its Finals on 20 July 2021.
 TURNOVER = (7, 1)
+# (first date, last date), ISO: the macros write them into SQL as they are
 IRREGULAR_SEASONS = {
-    "2019-20": (date(2019, 7, 1), date(2020, 10, 31)),
-    "2020-21": (date(2020, 11, 1), date(2021, 7, 31)),
-    "2021-22": (date(2021, 8, 1), date(2022, 6, 30)),
+    "2019-20": ("2019-07-01", "2020-10-31"),
+    "2020-21": ("2020-11-01", "2021-07-31"),
+    "2021-22": ("2021-08-01", "2022-06-30"),
 }
 
 
 def season_window(season: str) -> tuple[date, date]:
     """The first and last date a season's games can fall on."""
     if season in IRREGULAR_SEASONS:
-        return IRREGULAR_SEASONS[season]
+        first, last = IRREGULAR_SEASONS[season]
+        return date.fromisoformat(first), date.fromisoformat(last)
     year = parse_season(season)
     return date(year, *TURNOVER), date(year + 1, *TURNOVER) - timedelta(days=1)
 
@@ -80,6 +82,6 @@ def season_of(day: date) -> str:
     """The season a date belongs to: what to request when only a date is known (the data itself carries its
     season in SEASON_ID and the GAME_ID's digits)."""
     for season, (first, last) in IRREGULAR_SEASONS.items():
-        if first <= day <= last:
+        if first <= day.isoformat() <= last:
             return season
     return season_label(day.year if (day.month, day.day) >= TURNOVER else day.year - 1)

@@ -33,7 +33,7 @@ os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
 @dataclass(frozen=True)
 class IngestResult:
     run_id: str
-    requests_made: int
+    requests: list[str]
     rows_fetched: dict[str, int]
     rows_loaded: dict[str, int]
     validations: list[Validation]
@@ -124,7 +124,7 @@ def run_ingest(
         gate.build_docs()
     return IngestResult(
         run_id,
-        client.requests_made,
+        client.requests,
         dict(boundary.rows_fetched),
         _rows_loaded(pipeline, fetch),
         boundary.validations,
@@ -136,6 +136,6 @@ def run_ingest(
 def describe(result: IngestResult) -> str:
     loaded = ", ".join(f"{t}={n:,}" for t, n in sorted(result.rows_loaded.items())) or "no rows"
     passed = sum(v.success for v in result.validations)
-    return f"run {result.run_id}: {result.requests_made} requests, {passed} of {len(result.validations)} batches passed validation, loaded {loaded}"
+    return f"run {result.run_id}: {len(result.requests)} requests, {passed} of {len(result.validations)} batches passed validation, loaded {loaded}"
 
 

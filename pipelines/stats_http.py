@@ -58,7 +58,8 @@ class StatsClient:
         self.archive = archive
         self.run_id = run_id
         self.progress = progress or (lambda line: print(line, file=sys.stderr, flush=True))
-        self.requests_made = 0
+        # each request as sent, ``endpoint (Param=value, ...)``, failed ones included
+        self.requests: list[str] = []
         self.last_archived: Recording | None = None
         self._last_request_at = 0.0
         self._last_response: requests.Response | None = None
@@ -86,7 +87,7 @@ class StatsClient:
         self._last_response = None
         self.last_archived = None
         started = time.monotonic()
-        self.requests_made += 1
+        self.requests.append(where)
         try:
             endpoint.get_request()
             result = getattr(endpoint, dataset).get_dict()
@@ -103,7 +104,7 @@ class StatsClient:
                 f"{where} failed: HTTP {status} but the body is not the expected JSON ({type(exc).__name__}: {exc})"
             ) from exc
         rows = len(result.get("data", []))
-        self.progress(f"  [{self.requests_made:>3}] {where}: {rows} rows in {time.monotonic() - started:.1f}s")
+        self.progress(f"  [{len(self.requests):>3}] {where}: {rows} rows in {time.monotonic() - started:.1f}s")
         self._archive(endpoint_cls.endpoint)
         return result
 
@@ -118,6 +119,6 @@ class StatsClient:
             response.content,
             status=response.status_code,
             served_at=response.headers.get("Date"),
-            name=f"{endpoint}_{self.run_id}_{self.requests_made:04d}",
+            name=f"{endpoint}_{self.run_id}_{len(self.requests):04d}",
             tags={"run_id": self.run_id, "source": self.source},
         )

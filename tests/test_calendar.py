@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import gzip
-import importlib.util
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import duckdb
 import pytest
-from sqlglot import exp
-from sqlmesh.core.macros import MacroEvaluator
 
 from conftest import REPO
 from nba_warehouse.nba import IRREGULAR_SEASONS, season_of, season_window
@@ -59,12 +58,22 @@ def test_a_backfill_over_the_bubble_and_the_july_finals_asks_for_both_seasons_on
     assert chunks[-1].seasons == ("2019-20", "2020-21"), "players and schedules of both seasons"
 
 
+RENDER_MACRO = """
+import importlib.util, sys
+from sqlglot import exp
+from sqlmesh.core.macros import MacroEvaluator
+spec = importlib.util.spec_from_file_location("project_macros", sys.argv[1])
+macros = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(macros)
+print(macros.season_of_date(MacroEvaluator(dialect="duckdb"), exp.column("d")).sql("duckdb"))
+"""
+
+
 def test_the_models_audit_with_the_same_calendar():
-    spec = importlib.util.spec_from_file_location("project_macros", REPO / "macros" / "nba.py")
-    macros = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(macros)
-    sql = macros.season_of_date(MacroEvaluator(dialect="duckdb"), exp.column("d")).sql("duckdb")
-    days = [date(1946, 11, 1), date(1999, 6, 30), date(1999, 7, 1), *[d for window in IRREGULAR_SEASONS.values() for d in window]]
+    # rendered in a process of its own: loading the macros module here would replace SQLMesh's registered macros
+    rendered = subprocess.run([sys.executable, "-c", RENDER_MACRO, str(REPO / "macros" / "nba.py")], capture_output=True, text=True, check=True)
+    sql = rendered.stdout.strip()
+    days = [date(1946, 11, 1), date(1999, 6, 30), date(1999, 7, 1), *[date.fromisoformat(d) for window in IRREGULAR_SEASONS.values() for d in window]]
     days += [date(2021, 7, 20), date(2020, 10, 11), date(2020, 12, 22), date(2026, 2, 21), date(2026, 7, 1)]
     with duckdb.connect() as con:
         got = dict(con.execute(f"select d, {sql} from unnest(?::date[]) as t(d)", [days]).fetchall())

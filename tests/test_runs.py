@@ -63,6 +63,11 @@ def test_backfill_builds_prod_and_records_the_run(reference):
     manifest = _manifest(reference, run_id)
     assert manifest["status"] == "succeeded" and manifest["git_sha"] and manifest["versions"]["sqlmesh"]
     assert [s["name"] for s in manifest["steps"]][-1] == "sqlmesh"
+    requests = manifest["requests"]  # each request as sent: every season type of every chunk's season
+    assert manifest["requests_made"] == len(requests) == reference.scalar(f"select requests_made from ops.pipeline_runs where run_id = '{run_id}'")
+    assert {(r.split(" (")[0], t) for r in requests for t in ("Pre Season", "Regular Season", "PlayIn", "Playoffs") if f"SeasonType={t}" in r} == {
+        (endpoint, t) for endpoint in ("leaguegamelog", "playergamelogs") for t in ("Pre Season", "Regular Season", "PlayIn", "Playoffs")
+    }
     assert json.loads(loaded)["team_game_logs"] == reference.scalar("select count(*) from raw.team_game_logs")
     assert reference.scalar("select count(*) from ops.backfill_chunks") == 0, "a finished backfill leaves nothing to resume"
     assert (reference.db.parent / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").is_file()

@@ -210,7 +210,7 @@ def _run(
                 result = run_ingest(chunk.window, chunk.fetch, replay=replay, request_delay=request_delay, paths=paths, run_id=manifest.run_id, gate=gate)
                 chunk_changed = warehouse.fingerprint(chunk) != before
                 changed |= chunk_changed
-                manifest.requests_made += result.requests_made
+                manifest.requests += result.requests
                 for counts, new in ((manifest.rows_fetched, result.rows_fetched), (manifest.rows_loaded, result.rows_loaded)):
                     for table, rows in new.items():
                         counts[table] = counts.get(table, 0) + rows

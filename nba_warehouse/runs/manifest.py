@@ -92,7 +92,7 @@ class RunManifest:
     changed: bool | None = None
     finished_at: str | None = None
     duration_seconds: float | None = None
-    requests_made: int = 0
+    requests: list[str] = field(default_factory=list)
     rows_fetched: dict[str, int] = field(default_factory=dict)
     rows_loaded: dict[str, int] = field(default_factory=dict)
     validations: list[dict[str, Any]] = field(default_factory=list)
@@ -122,7 +122,7 @@ class RunManifest:
         self.duration_seconds = round((datetime.fromisoformat(self.finished_at) - started).total_seconds(), 3)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "requests_made": len(self.requests)}
 
     def write(self, folder: Path) -> Path:
         path = folder / f"{self.run_id}.json"
@@ -143,7 +143,7 @@ class RunManifest:
             "insert into ops.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 self.run_id, self.command, json.dumps(self.arguments, default=str), self.status, self.error, self.changed,
-                self.started_at, self.finished_at, self.duration_seconds, self.requests_made,
+                self.started_at, self.finished_at, self.duration_seconds, len(self.requests),
                 json.dumps(self.rows_fetched), json.dumps(self.rows_loaded), passed, len(self.validations) - passed,
                 len(intervals), sum(i["audits_failed"] for i in intervals), self.git_sha, json.dumps(self.versions), str(manifest_path),
                 self.source,
