@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -11,8 +12,10 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from conftest import REPO
+from conftest import REPO, Warehouse, succeeded
 from nba_warehouse.nba import IRREGULAR_SEASONS, season_of, season_window
+from nba_warehouse.offline.recordings import RecordingFolder
+from nba_warehouse.offline.synth import write_league
 from nba_warehouse.runs.job import plan_chunks
 
 # Opening night and the last game of the Finals of seasons whose calendars broke the pattern: public facts.
@@ -78,3 +81,36 @@ def test_the_models_audit_with_the_same_calendar():
     with duckdb.connect() as con:
         got = dict(con.execute(f"select d, {sql} from unnest(?::date[]) as t(d)", [days]).fetchall())
     assert got == {day: season_of(day) for day in days}
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("bubble")
+def test_a_backfill_over_the_bubble_and_the_july_finals_loads_every_game_of_both_seasons(tmp_path):
+    """The live code path, replayed from a synthetic league played on the real calendars of 2019-20 (stopped on
+    11 March, resumed in the bubble on 30 July) and 2020-21 (opened 22 December)."""
+    league = tmp_path / "league"
+    write_league(league, seasons=2, last_season="2020-21", seed=5)
+    recorded = RecordingFolder(league)
+    team_rows = {
+        (e.params["Season"], e.params["SeasonType"]): json.loads(recorded.body(e))["resultSets"][0]["rowSet"]
+        for e in recorded.entries
+        if e.endpoint == "leaguegamelog"
+    }
+    bubble = [row for row in team_rows[("2019-20", "Playoffs")] if row[5] >= "2020-08-01"]
+    assert bubble, "the synthetic 2019-20 playoffs are played in the bubble, from August"
+
+    warehouse = Warehouse(tmp_path / "wh" / "warehouse.duckdb")
+    run = succeeded(warehouse.cli("backfill", "--start", "2019-10-01", "--end", "2021-07-31", "--chunk-days", "90", "--replay", str(league)))
+    loaded = dict(warehouse.query("select season_id || ' ' || game_id[1:3], count(*) from raw.team_game_logs group by 1"))
+    expected = {}
+    for (season, season_type), rows in team_rows.items():
+        for row in rows:
+            key = f"{row[0]} {row[4][:3]}"
+            expected[key] = expected.get(key, 0) + 1
+    assert loaded == expected, "every game of every season type of both seasons"
+    assert str(warehouse.scalar("select max(game_date) from core.fct_games where season = '2019-20'")) == max(r[5][:10] for r in team_rows[("2019-20", "Playoffs")])
+
+    manifest = json.loads((warehouse.db.parent / "runs" / f"{run.stdout.split()[1]}.json").read_text())
+    asked = {(r.split("Season=")[1][:7], r.split("DateFrom=")[1][:10]) for r in manifest["requests"] if r.startswith("leaguegamelog (")}
+    assert ("2019-20", "09/25/2020") in asked and ("2020-21", "04/30/2021") in asked
+    assert manifest["requests_made"] == len(manifest["requests"])

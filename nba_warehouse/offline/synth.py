@@ -158,7 +158,35 @@ def _regular_season_matchups(teams: list[Team], rng: np.random.Generator) -> lis
     return games
 
 
-def _assign_dates(matchups: list[tuple[int, int]], first: date, rng: np.random.Generator) -> list[tuple[date, int, int]]:
+@dataclass(frozen=True)
+class Calendar:
+    """When a season is played: its preseason, opening night, games a day, and a stoppage whose remaining games
+    are played from a later date (the 2020 suspension and bubble)."""
+
+    preseason: date
+    opening: date
+    games_per_day: tuple[int, int] = (4, 12)
+    stoppage: tuple[date, date] | None = None
+
+    @classmethod
+    def of(cls, year: int) -> "Calendar":
+        if year in IRREGULAR_CALENDARS:
+            return IRREGULAR_CALENDARS[year]
+        opening = date(year, 10, 20)
+        return cls(date(year, 10, 2), opening + timedelta(days=(1 - opening.weekday()) % 7))  # the Tuesday on or after 20 October
+
+
+# The seasons whose real calendars broke the pattern, so that offline tests meet them: the lockouts and the pandemic
+# (real opening nights and stoppage; the synthetic preseason takes 16 days, so it starts earlier than the real one).
+IRREGULAR_CALENDARS = {
+    1998: Calendar(date(1999, 1, 19), date(1999, 2, 5), (8, 14)),
+    2011: Calendar(date(2011, 12, 8), date(2011, 12, 25), (8, 14)),
+    2019: Calendar(date(2019, 10, 4), date(2019, 10, 22), stoppage=(date(2020, 3, 12), date(2020, 7, 30))),
+    2020: Calendar(date(2020, 12, 5), date(2020, 12, 22), (8, 14)),
+}
+
+
+def _assign_dates(matchups: list[tuple[int, int]], calendar: Calendar, rng: np.random.Generator) -> list[tuple[date, int, int]]:
     """Spread games over days so no team plays twice a day, favouring the teams
     with the most games left so that every team finishes at about the same time."""
     remaining = [matchups[i] for i in rng.permutation(len(matchups))]
@@ -167,9 +195,11 @@ def _assign_dates(matchups: list[tuple[int, int]], first: date, rng: np.random.G
         left[home] += 1
         left[away] += 1
     scheduled: list[tuple[date, int, int]] = []
-    day = first
+    day = calendar.opening
     while remaining:
-        cap = int(rng.integers(4, 12))
+        if calendar.stoppage and calendar.stoppage[0] <= day < calendar.stoppage[1]:
+            day = calendar.stoppage[1]
+        cap = int(rng.integers(*calendar.games_per_day))
         busy: set[int] = set()
         remaining.sort(key=lambda g: -(left[g[0]] + left[g[1]]))
         kept = []
@@ -421,20 +451,18 @@ class League:
 
 
 def _preseason(sim: SeasonSimulator, teams: list[Team]) -> None:
-    rng, number = sim.rng, 0
+    rng, number, first = sim.rng, 0, Calendar.of(sim.start_year).preseason
     for week in range(4):
         order = rng.permutation([t.id for t in teams])
         for k in range(0, len(order), 2):
             number += 1
             home, away = (int(order[k]), int(order[k + 1]))
-            day = date(sim.start_year, 10, 2) + timedelta(days=4 * week + k // 8)
+            day = first + timedelta(days=4 * week + k // 8)
             sim.play(Game(sim.game_id("Pre Season", number), day, home, away, "Pre Season"))
 
 
 def _regular_season(sim: SeasonSimulator, teams: list[Team]) -> date:
-    opening = date(sim.start_year, 10, 20)
-    opening += timedelta(days=(1 - opening.weekday()) % 7)  # the Tuesday on or after Oct 20
-    dated = _assign_dates(_regular_season_matchups(teams, sim.rng), opening, sim.rng)
+    dated = _assign_dates(_regular_season_matchups(teams, sim.rng), Calendar.of(sim.start_year), sim.rng)
     dated.sort(key=lambda g: (g[0], g[1]))
     for number, (day, home, away) in enumerate(dated, start=1):
         sim.play(Game(sim.game_id(REGULAR_SEASON, number), day, home, away, REGULAR_SEASON))
