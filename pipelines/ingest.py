@@ -15,11 +15,11 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from pipelines.boundary import Boundary
-from pipelines.quality import QualityGate, Validation
 from nba_warehouse.offline.recordings import RecordingFolder
 from nba_warehouse.offline.replay import ReplayServer
 from nba_warehouse.project import WarehousePaths
+from pipelines.boundary import Boundary
+from pipelines.quality import QualityGate, Validation
 from pipelines.source import Window, nba_stats
 from pipelines.stats_http import StatsClient
 

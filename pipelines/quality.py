@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
+from nba_warehouse.nba import FIRST_SEASON, GAME_ID_PREFIX, GAME_LOG_TABLES, NATURAL_KEYS, parse_season, season_window
 from pipelines.contract import raw_contract, snake_case
 from pipelines.data_docs import docs_index, localise
-from nba_warehouse.nba import FIRST_SEASON, GAME_ID_PREFIX, GAME_LOG_TABLES, NATURAL_KEYS, parse_season, season_window
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx  # noqa: E402 - reads the variable above on import

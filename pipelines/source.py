@@ -23,11 +23,11 @@ from nba_api.stats.endpoints import CommonAllPlayers, LeagueGameLog, PlayerGameL
 from nba_api.stats.endpoints._base import Endpoint
 from nba_api.stats.static import teams as static_teams
 
+from nba_warehouse.nba import NATURAL_KEYS
 from pipelines.boundary import Boundary
 from pipelines.contract import empty_table, to_arrow
 from pipelines.quality import Scope
 from pipelines.stats_http import StatsClient
-from nba_warehouse.nba import NATURAL_KEYS
 
 MERGE = {"disposition": "merge", "strategy": "delete-insert"}
 KEY_HINTS = {"game_id": {"data_type": "text"}, "game_date": {"data_type": "date"}}

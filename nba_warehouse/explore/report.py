@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from nba_warehouse.basketball.tiebreakers import has_play_in, playoff_spots
 from nba_warehouse.explore import charts, questions
 from nba_warehouse.explore.reader import Reader
-from nba_warehouse.offline.recordings import atomic_write
 from nba_warehouse.nba import parse_season
+from nba_warehouse.offline.recordings import atomic_write
 from pipelines.data_docs import docs_index
 
 REPORT_FILE = "index.html"

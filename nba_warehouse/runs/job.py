@@ -22,15 +22,15 @@ from typing import Any
 
 import duckdb
 
-from pipelines.ingest import new_run_id, run_ingest
-from pipelines.quality import QualityGate
+from nba_warehouse.nba import GAME_LOG_TABLES, SEASON_TYPES, season_of, season_window
+from nba_warehouse.offline.recordings import RecordingFolder, atomic_write
+from nba_warehouse.project import WarehousePaths
 from nba_warehouse.runs.lock import LOCK_FILE, RunLock
 from nba_warehouse.runs.manifest import RunManifest, mark_abandoned
-from pipelines.data_docs import docs_index
-from nba_warehouse.offline.recordings import RecordingFolder, atomic_write
 from nba_warehouse.runs.refresh import refresh_prod
-from nba_warehouse.nba import GAME_LOG_TABLES, SEASON_TYPES, season_of, season_window
-from nba_warehouse.project import WarehousePaths
+from pipelines.data_docs import docs_index
+from pipelines.ingest import new_run_id, run_ingest
+from pipelines.quality import QualityGate
 from pipelines.source import Window
 
 OTHER_RESOURCES = ("players", "schedule", "teams")
