@@ -123,15 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from nba_warehouse.runs.manifest import hold_warehouse
     from pipelines.ingest import describe, new_run_id, run_ingest
-    from nba_warehouse.runs.lock import LOCK_FILE, RunLock
     from pipelines.source import Window
 
     if args.start and args.end:
         _in_order(args.start, args.end)
     window = Window(tuple(dict.fromkeys(args.season)), tuple(dict.fromkeys(args.season_type or SEASON_TYPES)), args.start, args.end)
     run_id = new_run_id()
-    with RunLock(WarehousePaths.from_env().root / LOCK_FILE, run_id, "ingest"):
+    with hold_warehouse(WarehousePaths.from_env().root, run_id, "ingest"):
         result = run_ingest(window, args.resources, replay=args.replay, request_delay=args.request_delay, run_id=run_id)
     print(describe(result))
     for error in result.errors:

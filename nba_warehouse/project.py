@@ -10,6 +10,7 @@ package happens to be installed.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -54,10 +55,11 @@ def project_root() -> Path:
     )
 
 
-def _sql_keywords() -> set[str]:
+@functools.cache
+def _sql_keywords() -> frozenset[str]:
     """Words DuckDB reserves and words sqlglot (which SQLMesh parses with) reads as keywords."""
     reserved = duckdb.sql("select keyword_name from duckdb_keywords() where keyword_category = 'reserved'").fetchall()
-    return {word for (word,) in reserved} | {word.lower() for word in DuckDB.Tokenizer.KEYWORDS if word.isidentifier()}
+    return frozenset({word for (word,) in reserved} | {word.lower() for word in DuckDB.Tokenizer.KEYWORDS if word.isidentifier()})
 
 
 def check_catalog_name(db: Path) -> None:

@@ -5,8 +5,9 @@ from CDNs, and a script from a CDN builds the index's list of validation
 results, so without a network the pages are unstyled and that list is empty.
 The same files, pinned in ``pipelines/data_docs_assets/package.json`` and installed
 by ``make install`` (npm), are copied into the site and every page is pointed
-at them. An address in a ``<script>`` or ``<link>`` tag that is not in the map
-fails the build loudly, so a Great Expectations upgrade that adds one is seen.
+at them. An address a page loads by itself (a script, style, image or CSS
+``url()``) that is not in the maps fails the build loudly, so a Great
+Expectations upgrade that adds one is seen.
 """
 
 from __future__ import annotations

@@ -235,3 +235,15 @@ def test_a_corrupted_batch_is_quarantined_and_prod_is_unchanged(daily, league, t
     assert _contents(warehouse) == before, "the clean re-fetch loads the rows as they were"
     assert warehouse.scalar(f"select status from ops.pipeline_runs where run_id = '{_run_id(again)}'") == "succeeded"
     assert [e.file for e in RecordingFolder(landing.root).entries if e.tags.get("quarantined")] == [quarantined.file]
+
+
+def test_any_command_that_takes_the_lock_marks_a_dead_run_abandoned(warehouse):
+    runs = warehouse.db.parent / "runs"
+    runs.mkdir(parents=True)
+    dead = {"pid": 999999, "run_id": "20261122T000000Z-dead00", "command": "daily", "started_at": "2026-11-22T00:00:00+00:00"}
+    (runs / f"{dead['run_id']}.json").write_text(json.dumps({"run_id": dead["run_id"], "status": "running"}))
+    (warehouse.db.parent / "nba-warehouse.lock").write_text(json.dumps(dead))  # left by a killed run: facts, no lock held
+    result = warehouse.cli("ingest", "--season", "2025-26", "--resources", "teams")
+    assert result.returncode == 0, result.stderr
+    assert f"run {dead['run_id']} (pid 999999" in result.stderr and "marked abandoned" in result.stderr
+    assert _manifest(warehouse, dead["run_id"])["status"] == "abandoned"

@@ -25,8 +25,7 @@ import duckdb
 from nba_warehouse.nba import GAME_LOG_TABLES, SEASON_TYPES, season_of, season_window
 from nba_warehouse.offline.recordings import RecordingFolder, atomic_write
 from nba_warehouse.project import WarehousePaths
-from nba_warehouse.runs.lock import LOCK_FILE, RunLock
-from nba_warehouse.runs.manifest import RunManifest, mark_abandoned
+from nba_warehouse.runs.manifest import RUNS_FOLDER, RunManifest, hold_warehouse
 from nba_warehouse.runs.refresh import refresh_prod
 from pipelines.data_docs import docs_index
 from pipelines.ingest import new_run_id, run_ingest
@@ -154,12 +153,8 @@ def run_range(
     run_id = new_run_id()
     source = RecordingFolder.open_existing(replay).source if replay else "live"
     manifest = RunManifest(run_id, command, arguments, source)
-    runs_folder = paths.root / "runs"
-    with RunLock(paths.root / LOCK_FILE, run_id, command) as lock:
-        if lock.taken_over:
-            dead = lock.taken_over
-            _say(f"run {dead['run_id']} (pid {dead['pid']}, started {dead['started_at']}) ended without finishing; its manifest is marked abandoned")
-            mark_abandoned(runs_folder, dead["run_id"])
+    runs_folder = paths.root / RUNS_FOLDER
+    with hold_warehouse(paths.root, run_id, command):
         manifest_path = manifest.write(runs_folder)
         try:
             summary = _run(manifest, paths, start, end, replay, request_delay, chunk_days, resume, today or date.today())

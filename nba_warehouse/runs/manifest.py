@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import platform
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,9 @@ import duckdb
 
 from nba_warehouse.offline.recordings import atomic_write
 from nba_warehouse.project import project_root
+from nba_warehouse.runs.lock import LOCK_FILE, RunLock
 
+RUNS_FOLDER = "runs"
 PACKAGES = ("nba-warehouse", "dlt", "sqlmesh", "duckdb", "great-expectations", "nba_api", "pandas")
 
 OPS_DDL = """
@@ -160,6 +163,22 @@ class RunManifest:
                 [self.run_id, batch, v["table"], v["scope"], v["rows"], v["expectations"], v["failed"], v["success"], v["page"]],
             )
         con.execute("commit")
+
+
+@contextmanager
+def hold_warehouse(root: Path, run_id: str, command: str) -> Iterator[RunLock]:
+    """The one-writer lock for a run of ``command``; a run found to have died holding it is said and its
+    manifest marked abandoned, whichever command takes the lock next."""
+    with RunLock(root / LOCK_FILE, run_id, command) as lock:
+        if dead := lock.taken_over:
+            print(
+                f"run {dead['run_id']} (pid {dead['pid']}, started {dead['started_at']}) ended without finishing; "
+                "its manifest is marked abandoned",
+                file=sys.stderr,
+                flush=True,
+            )
+            mark_abandoned(root / RUNS_FOLDER, dead["run_id"])
+        yield lock
 
 
 def mark_abandoned(folder: Path, run_id: str) -> None:
