@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from nba_warehouse.basketball.elo import EloParameters
+from nba_warehouse.basketball.eras import era
 from nba_warehouse.basketball.simulation import Season, simulate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,8 +47,7 @@ def opening_night(rng: np.random.Generator) -> Season:
         remaining_home=home,
         remaining_away=away,
         remaining_neutral=np.zeros(len(home), dtype=bool),
-        playoff_spots=10,
-        has_play_in=True,
+        era=era(2025),
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn
 
-from nba_warehouse.nba import RAW_TABLES, SEASON_TYPES, parse_season
+from nba_warehouse.nba import RAW_TABLES, REQUESTED_SEASON_TYPES, parse_season
 from nba_warehouse.offline.recordings import INDEX, RecordingFolder
 from nba_warehouse.project import BadWarehousePath, ProjectNotFound, WarehousePaths
 from nba_warehouse.runs import CHUNK_DAYS, REFETCH_LAG_DAYS
@@ -44,8 +44,8 @@ def _day(value: str) -> date:
 
 
 def _season_type(value: str) -> str:
-    if value not in SEASON_TYPES:
-        raise argparse.ArgumentTypeError(f"expected one of {', '.join(map(repr, SEASON_TYPES))}, got {value!r}")
+    if value not in REQUESTED_SEASON_TYPES:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(map(repr, REQUESTED_SEASON_TYPES))}, got {value!r}")
     return value
 
 
@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="fetch game logs, players, schedule and teams into the raw schema")
     ingest.add_argument("--season", action="append", required=True, type=_season, help="season like 2025-26 (repeatable)")
     ingest.add_argument(
-        "--season-type", action="append", type=_season_type, help=f"one of {', '.join(SEASON_TYPES)} (repeatable; default all)"
+        "--season-type", action="append", type=_season_type, help=f"one of {', '.join(REQUESTED_SEASON_TYPES)} (repeatable; default all)"
     )
     ingest.add_argument("--start", type=_day, help="first game date to fetch, YYYY-MM-DD")
     ingest.add_argument("--end", type=_day, help="last game date to fetch, YYYY-MM-DD")
@@ -129,7 +129,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
     if args.start and args.end:
         _in_order(args.start, args.end)
-    window = Window(tuple(dict.fromkeys(args.season)), tuple(dict.fromkeys(args.season_type or SEASON_TYPES)), args.start, args.end)
+    window = Window(tuple(dict.fromkeys(args.season)), tuple(dict.fromkeys(args.season_type or REQUESTED_SEASON_TYPES)), args.start, args.end)
     run_id = new_run_id()
     with hold_warehouse(WarehousePaths.from_env().root, run_id, "ingest"):
         result = run_ingest(window, args.resources, replay=args.replay, request_delay=args.request_delay, run_id=run_id)

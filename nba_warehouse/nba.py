@@ -7,9 +7,16 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+# The season types with standings of their own (the NBA Cup final counts in none).
 SEASON_TYPES: tuple[str, ...] = ("Pre Season", "Regular Season", "PlayIn", "Playoffs")
 REGULAR_SEASON = "Regular Season"
 NBA_CUP_FINAL = "NBA Cup Final"
+# The API's SeasonType for the NBA Cup final, and every SeasonType the pipeline requests.
+IST = "IST"
+REQUESTED_SEASON_TYPES: tuple[str, ...] = (*SEASON_TYPES, IST)
+# Season types that exist only from a season on (start year): the play-in began with the 2019-20 bubble's play-in
+# game; the NBA Cup with 2023-24.
+SEASON_TYPE_FIRST_SEASON = {"PlayIn": 2019, IST: 2023}
 # The first three digits of a GAME_ID name the kind of game.
 GAME_TYPES = {
     "001": "Pre Season",
@@ -19,7 +26,7 @@ GAME_TYPES = {
     "005": "PlayIn",
     "006": NBA_CUP_FINAL,
 }
-GAME_ID_PREFIX = {label: prefix for prefix, label in GAME_TYPES.items()}
+GAME_ID_PREFIX = {label: prefix for prefix, label in GAME_TYPES.items()} | {IST: "006"}
 # Games that count for ratings and predictions: not the preseason, not the All-Star game.
 RATED_GAME_TYPES: tuple[str, ...] = (REGULAR_SEASON, "PlayIn", "Playoffs", NBA_CUP_FINAL)
 
@@ -51,6 +58,12 @@ def parse_season(label: str) -> int:
     if start < FIRST_SEASON:
         raise ValueError(f"expected a season from 1946-47 on, got {label!r}")
     return start
+
+
+def season_types(season: str) -> tuple[str, ...]:
+    """The season types a season has, in request order: a request for one it cannot have is never made."""
+    year = parse_season(season)
+    return tuple(t for t in REQUESTED_SEASON_TYPES if year >= SEASON_TYPE_FIRST_SEASON.get(t, FIRST_SEASON))
 
 
 def season_label(start_year: int) -> str:
@@ -85,3 +98,25 @@ def season_of(day: date) -> str:
         if first <= day.isoformat() <= last:
             return season
     return season_label(day.year if (day.month, day.day) >= TURNOVER else day.year - 1)
+
+
+# Box-score statistics the league began keeping after 1946-47, by the start year of the first season that has them
+# (Basketball-Reference's glossary of when each was first recorded). Older seasons serve them empty.
+STATISTICS_KEPT_FROM: dict[str, int] = {
+    "REB": 1950,
+    "MIN": 1951,
+    "OREB": 1973,
+    "DREB": 1973,
+    "STL": 1973,
+    "BLK": 1973,
+    "TOV": 1977,
+    "FG3M": 1979,
+    "FG3A": 1979,
+    "FG3_PCT": 1979,
+    "PLUS_MINUS": 1996,
+}
+
+
+def unkept_statistics(start_year: int) -> frozenset[str]:
+    """API headers of the statistics the league did not keep in the season starting in ``start_year``."""
+    return frozenset(header for header, first in STATISTICS_KEPT_FROM.items() if start_year < first)

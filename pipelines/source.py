@@ -23,7 +23,7 @@ from nba_api.stats.endpoints import CommonAllPlayers, LeagueGameLog, PlayerGameL
 from nba_api.stats.endpoints._base import Endpoint
 from nba_api.stats.static import teams as static_teams
 
-from nba_warehouse.nba import NATURAL_KEYS
+from nba_warehouse.nba import NATURAL_KEYS, season_types
 from pipelines.boundary import Boundary
 from pipelines.contract import empty_table, to_arrow
 from pipelines.quality import Scope
@@ -71,7 +71,7 @@ def _game_logs(
 ) -> Iterator[pa.Table]:
     loaded = dlt.current.resource_state().setdefault("last_game_date", {})
     for season in window.seasons:
-        for season_type in window.season_types:
+        for season_type in (t for t in window.season_types if t in season_types(season)):
             key = f"{season}|{season_type}"
             start = window.start
             if start is None and key in loaded:

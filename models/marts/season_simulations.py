@@ -13,7 +13,8 @@ from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters
 from nba_warehouse.basketball.simulation import ROUNDS, Season, simulate
-from nba_warehouse.basketball.tiebreakers import alignment, has_play_in, playoff_spots
+from nba_warehouse.basketball.eras import BUBBLE_RESTART, era
+from nba_warehouse.basketball.tiebreakers import alignment
 from nba_warehouse.nba import REGULAR_SEASON
 
 GRAIN = ["season", "as_of_date", "team_id"]
@@ -47,9 +48,10 @@ PROBABILITIES = [c for c in COLUMNS if c.endswith("_probability")]
     description=(
         "From each regular-season game date: a seeded Monte Carlo of the rest of the regular season (every game "
         "still to come after that date, won with the Elo probability of the ratings on that date), seeding by the "
-        "official tiebreakers, then the play-in (seeds 7-10, from 2020-21) and four best-of-seven rounds. One row "
-        "per team and date, so each team's odds over the season are kept. Runs and random seed: the "
-        "season_simulations variable in config.yaml. Seasons without a division alignment in the seed are skipped."
+        "official tiebreakers and the era's seeding rules, then the era's play-in and playoff bracket with its series "
+        "lengths (nba_warehouse/basketball/eras.py). One row per team and date, so each team's odds over the season "
+        "are kept. Runs and random seed: the season_simulations variable in config.yaml. Seasons before conferences "
+        "(1946-47 to 1969-70) and seasons without an alignment in the seed are skipped."
     ),
     columns=COLUMNS,
     column_descriptions={
@@ -59,9 +61,9 @@ PROBABILITIES = [c for c in COLUMNS if c.endswith("_probability")]
         "projected_wins_p05": "5th percentile of final wins",
         "projected_wins_p95": "95th percentile of final wins",
         "seed_1_probability": "Share of simulations finishing first in the conference (seed_2 ... seed_15 likewise)",
-        "play_in_probability": "Share of simulations finishing 7th to 10th (play-in seasons only)",
-        "playoffs_probability": "Share reaching the first round (top six, or through the play-in)",
-        "second_round_probability": "Share winning a first-round series",
+        "play_in_probability": "Share of simulations playing a play-in game (7th to 10th from 2020-21; 8th and 9th within four games in 2019-20)",
+        "playoffs_probability": "Share reaching the playoffs proper (directly, or through the play-in)",
+        "second_round_probability": "Share reaching the conference semifinals (winning a first-round series, or a bye into them)",
         "conference_finals_probability": "Share reaching the conference finals",
         "finals_probability": "Share reaching the NBA Finals",
         "title_probability": "Share winning the title",
@@ -108,7 +110,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     for season, season_games in games.groupby("season", sort=True):
         start_year = int(season[:4])
         aligned = alignment(divisions, start_year)
-        if aligned.empty or not set(season_games.home_team_id) | set(season_games.away_team_id) <= set(aligned.index):
+        if not era(start_year).has_conferences or aligned.empty or not set(season_games.home_team_id) | set(season_games.away_team_id) <= set(aligned.index):
             continue
         played_dates = sorted(set(season_games.game_date[season_games.home_pts.notna()]))
         for as_of in (d for d in played_dates if start.date() <= d <= end.date()):
@@ -135,6 +137,9 @@ def _season_as_of(
     played = games[(games.game_date <= as_of) & games.home_pts.notna()]
     remaining = games[games.game_date > as_of]
     latest = ratings[ratings.game_date <= as_of].groupby("team_id").last()
+    rules = era(start_year)
+    bubble = games[games.game_date >= date.fromisoformat(BUBBLE_RESTART)]
+    invited = frozenset(np.concatenate([bubble.home_team_id.map(index), bubble.away_team_id.map(index)])) if rules.bubble and as_of >= date.fromisoformat(BUBBLE_RESTART) else None
     team_ratings = np.array(
         [
             parameters.entering(*(latest.loc[x, ["elo_after", "season"]] if x in latest.index else (None, None)), season)
@@ -153,8 +158,8 @@ def _season_as_of(
         remaining_home=remaining.home_team_id.map(index).to_numpy(dtype=np.int64),
         remaining_away=remaining.away_team_id.map(index).to_numpy(dtype=np.int64),
         remaining_neutral=remaining.is_neutral_site.fillna(False).to_numpy(dtype=bool),
-        playoff_spots=playoff_spots(start_year),
-        has_play_in=has_play_in(start_year),
+        era=rules,
+        invited=invited,
     )
 
 

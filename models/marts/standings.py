@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import typing as t
-from datetime import datetime
+from bisect import bisect_left
+from datetime import date, datetime
 from itertools import groupby
 
 import numpy as np
@@ -13,7 +14,8 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from nba_warehouse.basketball.tiebreakers import Table, alignment, playoff_spots
+from nba_warehouse.basketball.eras import BUBBLE_RESTART, era
+from nba_warehouse.basketball.tiebreakers import Table, alignment
 from nba_warehouse.nba import REGULAR_SEASON as RANKED_SEASON_TYPE
 from nba_warehouse.nba import SEASON_TYPES
 
@@ -175,6 +177,8 @@ def season_standings(
     abbreviations = _latest_abbreviations(games, team_ids, aligned, index, d, shape)
     ranked = season_type == RANKED_SEASON_TYPE
     seeded_mask = np.array([x in aligned.index for x in team_ids]) & ranked
+    rules = era(start_year)
+    restart = bisect_left(dates, date.fromisoformat(BUBBLE_RESTART)) if rules.bubble else len(dates)
     rows = []
     for date_index, as_of in enumerate(dates):
         if not start <= as_of <= end:
@@ -191,7 +195,8 @@ def season_standings(
             conference=conference,
             division=division,
             team_ids=np.array(team_ids),
-            playoff_spots=playoff_spots(start_year),
+            era=rules,
+            invited=frozenset(team[(d >= restart) & (d <= date_index)]) if date_index >= restart else None,
         )
         conference_rank, division_rank, games_back = table.ranks() if ranked else ({}, {}, {})
         for i, team_id in enumerate(team_ids):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nba_warehouse.basketball.elo import EloParameters
+from nba_warehouse.basketball.eras import PLAY_IN_SERIES_MARGIN, Bracket, Era
 from nba_warehouse.basketball.tiebreakers import Table
 
 ROUNDS = ("playoffs", "second_round", "conference_finals", "finals", "title")
@@ -33,8 +34,8 @@ class Season:
     remaining_home: np.ndarray
     remaining_away: np.ndarray
     remaining_neutral: np.ndarray
-    playoff_spots: int
-    has_play_in: bool
+    era: Era
+    invited: frozenset[int] | None = None  # 2019-20: the teams that play on in the bubble
 
 
 @dataclass
@@ -89,11 +90,12 @@ def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) ->
             conference=season.conference,
             division=season.division,
             team_ids=season.team_ids,
-            playoff_spots=season.playoff_spots,
+            era=season.era,
+            invited=season.invited,
         )
         conference_rank, _, _ = table.ranks()
         seeds[run, list(conference_rank)] = list(conference_rank.values())
-    reached, play_in = _postseason(season, parameters, wins, seeds, rng)
+    reached, play_in = _postseason(season, parameters, wins, losses, seeds, rng)
     return Outcome(wins=wins, seeds=seeds, reached=reached, play_in=play_in)
 
 
@@ -103,42 +105,81 @@ def _count(cells: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
 
 
 def _postseason(
-    season: Season, parameters: EloParameters, wins: np.ndarray, seeds: np.ndarray, rng: np.random.Generator
+    season: Season, parameters: EloParameters, wins: np.ndarray, losses: np.ndarray, seeds: np.ndarray, rng: np.random.Generator
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     runs, n = seeds.shape
     everyone = np.arange(runs)
+    era = season.era
     reached = {name: np.zeros((runs, n), dtype=bool) for name in ROUNDS}
     play_in = np.zeros((runs, n), dtype=bool)
     champions = []
     for name in sorted({c for c in season.conference if c is not None}):
         members = np.flatnonzero(season.conference == name)
         by_seed = members[np.argsort(seeds[:, members], axis=1)]  # runs x members: team at seed 1, 2, ...
-        if season.has_play_in:
+        if era.play_in:
             play_in[everyone[:, None], by_seed[:, 6:10]] = True
             seventh, eighth = _game(by_seed[:, 6], by_seed[:, 7], season, parameters, rng)
             ninth, _ = _game(by_seed[:, 8], by_seed[:, 9], season, parameters, rng)
             eighth, _ = _game(eighth, ninth, season, parameters, rng)
-            bracket = np.column_stack([by_seed[:, :6], seventh, eighth])
-        else:
-            bracket = by_seed[:, :8]
-        reached["playoffs"][everyone[:, None], bracket] = True
-        # bracket columns are seeds 1-8; round one pairs 1-8, 4-5, 2-7, 3-6 so that neighbours meet next
-        alive = bracket[:, [0, 7, 3, 4, 1, 6, 2, 5]]
-        for next_round in ("second_round", "conference_finals", "finals"):
-            winners = []
-            for first, second in zip(alive[:, 0::2].T, alive[:, 1::2].T):
-                first_home = seeds[everyone, first] < seeds[everyone, second]
-                higher, lower = np.where(first_home, first, second), np.where(first_home, second, first)
-                winners.append(_series(higher, lower, season, parameters, rng))
-            alive = np.column_stack(winners)
-            reached[next_round][everyone[:, None], alive] = True
-        champions.append(alive[:, 0])
+            by_seed = np.column_stack([by_seed[:, :6], seventh, eighth])
+        elif era.play_in_series:
+            eighth, ninth = by_seed[:, 7], by_seed[:, 8]
+            close = (wins[everyone, eighth] - wins[everyone, ninth] + losses[everyone, ninth] - losses[everyone, eighth]) / 2 <= PLAY_IN_SERIES_MARGIN
+            play_in[everyone[close], eighth[close]] = play_in[everyone[close], ninth[close]] = True
+            first, _ = _game(eighth, ninth, season, parameters, rng)
+            second, _ = _game(eighth, ninth, season, parameters, rng)
+            by_seed = np.column_stack([by_seed[:, :7], np.where(close & (first == ninth) & (second == ninth), ninth, eighth)])
+        field = by_seed[:, : era.playoff_teams]
+        reached["playoffs"][everyone[:, None], field] = True
+        champions.append(_bracket(era, field, seeds, reached, season, parameters, rng))
     if len(champions) == 2:
         east, west = champions
         east_home = wins[everyone, east] >= wins[everyone, west]
         higher, lower = np.where(east_home, east, west), np.where(east_home, west, east)
-        reached["title"][everyone, _series(higher, lower, season, parameters, rng)] = True
+        reached["title"][everyone, _series(higher, lower, era.series[0], season, parameters, rng)] = True
     return reached, play_in
+
+
+# Reaching a place in the conference bracket, by its depth (0: the conference finals' winner).
+REACHED_AT_DEPTH = {0: "finals", 1: "conference_finals", 2: "second_round"}
+
+
+def _bracket(
+    era: Era,
+    field: np.ndarray,
+    seeds: np.ndarray,
+    reached: dict[str, np.ndarray],
+    season: Season,
+    parameters: EloParameters,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Play a conference's bracket round by round, deepest series first (so the draws come in the same order for
+    every bracket shape): the conference champion of each simulation."""
+    everyone = np.arange(len(field))
+    series: list[tuple[int, Bracket]] = []
+
+    def walk(node: Bracket, depth: int) -> None:
+        if isinstance(node, tuple):
+            series.append((depth, node))
+            for child in node:
+                walk(child, depth + 1)
+
+    assert era.bracket is not None
+    walk(era.bracket, 0)
+    winners: dict[int, np.ndarray] = {}
+
+    def team(node: Bracket, depth: int) -> np.ndarray:
+        teams = winners[id(node)] if isinstance(node, tuple) else field[:, node - 1]
+        if depth in REACHED_AT_DEPTH:
+            reached[REACHED_AT_DEPTH[depth]][everyone, teams] = True
+        return teams
+
+    for depth, node in sorted(series, key=lambda item: -item[0]):
+        first, second = (team(child, depth + 1) for child in node)
+        first_home = seeds[everyone, first] < seeds[everyone, second]
+        higher, lower = np.where(first_home, first, second), np.where(first_home, second, first)
+        winners[id(node)] = _series(higher, lower, era.series[depth + 1], season, parameters, rng)
+    return team(era.bracket, 0)
 
 
 def _game(
@@ -151,12 +192,12 @@ def _game(
 
 
 def _series(
-    higher: np.ndarray, lower: np.ndarray, season: Season, parameters: EloParameters, rng: np.random.Generator
+    higher: np.ndarray, lower: np.ndarray, best_of: int, season: Season, parameters: EloParameters, rng: np.random.Generator
 ) -> np.ndarray:
-    """Best of seven, 2-2-1-1-1, the higher seed at home in games 1, 2, 5 and 7: the winners.
-    Playing all seven games picks the same winner as stopping at four wins."""
+    """A best-of series with the higher seed at home in one game more than the lower (2-2-1-1-1 for seven):
+    the winners. Playing every game picks the same winner as stopping when one side has won the majority."""
     difference = season.ratings[higher] - season.ratings[lower]
     at_home = parameters.win_probability(difference + parameters.home_advantage)
     away = parameters.win_probability(difference - parameters.home_advantage)
-    higher_wins = rng.binomial(4, at_home) + rng.binomial(3, away)
-    return np.where(higher_wins >= 4, higher, lower)
+    higher_wins = rng.binomial(best_of // 2 + 1, at_home) + rng.binomial(best_of // 2, away)
+    return np.where(higher_wins > best_of // 2, higher, lower)

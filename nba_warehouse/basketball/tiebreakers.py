@@ -14,17 +14,7 @@ from itertools import groupby
 import numpy as np
 import pandas as pd
 
-# The play-in began in 2020-21: from then seeds 1-10 go on playing, before it 1-8.
-PLAY_IN_FIRST_SEASON = 2020
-
-
-def has_play_in(start_year: int) -> bool:
-    return start_year >= PLAY_IN_FIRST_SEASON
-
-
-def playoff_spots(start_year: int) -> int:
-    """Places that reach the play-in or the playoffs: the teams the tiebreakers call playoff-eligible."""
-    return 10 if has_play_in(start_year) else 8
+from nba_warehouse.basketball.eras import Era
 
 
 def alignment(divisions: pd.DataFrame, start_year: int) -> pd.DataFrame:
@@ -53,7 +43,8 @@ class Table:
     conference: np.ndarray
     division: np.ndarray
     team_ids: np.ndarray
-    playoff_spots: int
+    era: Era
+    invited: frozenset[int] | None = None  # 2019-20: the teams that played on in the bubble, by index
 
     def ranks(self) -> tuple[dict[int, int], dict[int, int], dict[int, float]]:
         """Conference ranks, division ranks and games behind the conference's first-ranked team."""
@@ -68,19 +59,35 @@ class Table:
         games_back: dict[int, float] = {}
         for name in {x for x in self.conference if x is not None}:
             members = [i for i in range(len(self.team_ids)) if self.conference[i] == name]
-            ordered = self.order(members, division_leaders=self.division_leaders)
+            ordered = self.seeded(self.order(members, division_leaders=self.division_leaders), division_rank)
             leader = ordered[0]
             for k, i in enumerate(ordered):
                 conference_rank[i] = k + 1
                 games_back[i] = ((self.wins[leader] - self.wins[i]) + (self.losses[i] - self.losses[leader])) / 2
         return conference_rank, division_rank, games_back
 
+    def seeded(self, ordered: list[int], division_rank: dict[int, int]) -> list[int]:
+        """The era's order at the end of the regular season from the tiebreak order: the bubble's teams ahead of
+        the rest, the playoff qualifiers ahead of the others, then the division winners' guaranteed seeds."""
+        era = self.era
+        if era.bubble and self.invited is not None:
+            ordered = _first(ordered, self.invited)
+        if era.division_qualifiers:
+            qualified = [i for i in ordered if division_rank[i] <= era.division_qualifiers]
+            qualified += [i for i in ordered if i not in qualified][: max(0, era.playoff_teams - len(qualified))]
+            ordered = _first(ordered, set(qualified))
+        if era.division_winner_seeds:
+            winners = [i for i in ordered if division_rank[i] == 1]
+            others = [i for i in ordered if division_rank[i] != 1]
+            ordered = _first(ordered, set(winners + others[: max(0, era.division_winner_seeds - len(winners))]))
+        return ordered
+
     def playoff_eligible(self) -> dict[str, set[int]]:
         """Per conference, the teams at or above the last play-in (or playoff) spot's win percentage, ties included."""
         eligible = {}
         for name in {x for x in self.conference if x is not None}:
             members = [i for i in range(len(self.team_ids)) if self.conference[i] == name]
-            cut = sorted((self.pct[i] for i in members), reverse=True)[: self.playoff_spots][-1]
+            cut = sorted((self.pct[i] for i in members), reverse=True)[: self.era.playoff_spots()][-1]
             eligible[name] = {i for i in members if self.pct[i] >= cut}
         return eligible
 
@@ -144,3 +151,8 @@ class Table:
             opponents = sorted(pools[0] - {i})
             values.append(float(_pct(self.head_to_head[i, opponents].sum(), self.head_to_head[opponents, i].sum())))
         return values
+
+
+def _first(ordered: list[int], chosen: set[int] | frozenset[int]) -> list[int]:
+    """``ordered`` with the chosen teams moved ahead of the others, each part keeping its order."""
+    return [i for i in ordered if i in chosen] + [i for i in ordered if i not in chosen]

@@ -18,6 +18,7 @@ SOURCES = {
     "live": "real stats.nba.com data",
     "replay": "real stats.nba.com data, replayed from recordings",
     "synthetic": "SYNTHETIC league (invented players and results), not real NBA data",
+    "derived": "real NBA results with box scores DERIVED from the final scores, not the league's box scores",
 }
 
 DATA_QUALITY_COLUMNS = ["table_name", "scope", "rows", "passed", "failed", "quarantined", "validated_at", "run_id", "page"]
@@ -65,17 +66,21 @@ def coverage(reader: Reader, season: str | None = None) -> Coverage:
 
 
 def standings(reader: Reader, season: str, as_of: str) -> pd.DataFrame:
-    """Each conference's table on ``as_of``, seeded, with the simulated odds of that date."""
+    """Each conference's table on ``as_of`` (each division's before 1970-71, when the divisions were the playoff
+    groups), seeded, with the simulated odds of that date."""
     return reader.sql(
         """
         select
-            s.conference,
-            s.conference_rank as seed,
+            coalesce(s.conference, s.division) as group_name,
+            coalesce(s.conference_rank, s.division_rank) as seed,
             s.team_abbreviation as team,
             s.wins,
             s.losses,
             round(s.win_pct, 3) as win_pct,
-            s.conference_games_back as games_back,
+            coalesce(
+                s.conference_games_back,
+                (first_value(s.wins - s.losses) over (partition by s.division order by s.division_rank) - (s.wins - s.losses)) / 2
+            ) as games_back,
             s.home_wins || '-' || s.home_losses as home,
             s.road_wins || '-' || s.road_losses as road,
             s.last10_wins || '-' || s.last10_losses as last_10,
@@ -87,22 +92,22 @@ def standings(reader: Reader, season: str, as_of: str) -> pd.DataFrame:
         left join marts.season_simulations as p
             on p.season = s.season and p.as_of_date = s.as_of_date and p.team_id = s.team_id
         where s.season = ? and s.season_type = ? and s.as_of_date = ?
-        order by s.conference, s.conference_rank
+        order by group_name, seed
         """,
         [season, REGULAR_SEASON, as_of],
     )
 
 
-def standings_race(reader: Reader, season: str, conference: str) -> pd.DataFrame:
-    """Wins above .500 (wins less losses) of each team of a conference, by date."""
+def standings_race(reader: Reader, season: str, group: str) -> pd.DataFrame:
+    """Wins above .500 (wins less losses) of each team of a conference (or, before conferences, a division), by date."""
     return reader.sql(
         """
         select as_of_date, team_abbreviation as team, wins - losses as wins_above_500
         from marts.standings
-        where season = ? and season_type = ? and conference = ?
+        where season = ? and season_type = ? and coalesce(conference, division) = ?
         order by as_of_date, team
         """,
-        [season, REGULAR_SEASON, conference],
+        [season, REGULAR_SEASON, group],
     )
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from matplotlib.figure import Figure
 
-from nba_warehouse.basketball.tiebreakers import has_play_in, playoff_spots
+from nba_warehouse.basketball.eras import era
 from nba_warehouse.explore import charts, questions
 from nba_warehouse.explore.reader import Reader
 from nba_warehouse.nba import parse_season
@@ -84,16 +84,16 @@ def write_report(reader: Reader, out: Path, season: str | None = None) -> Path:
     site = docs_index(reader.db.parent).parent
     season, through = coverage.season, coverage.through
     table = questions.standings(reader, season, through)
-    conferences = sorted(table["conference"].dropna().unique())
+    groups = sorted(table["group_name"].dropna().unique())
     leaders = questions.leaders(reader, season)
     quality = questions.data_quality(reader)
-    start_year = parse_season(season)
+    rules = era(parse_season(season))
+    odds = {c: questions.playoff_odds(reader, season, c, contested_only=True) for c in groups}
     charts_shown = [
         ("The standings race", [Image.of(charts.standings_race(questions.standings_race(reader, season, c), c), f"{c} wins above .500 by date")
-                                for c in conferences]),
+                                for c in groups]),
         ("Chance to make the playoffs: teams still in the race", [
-            Image.of(charts.playoff_odds(questions.playoff_odds(reader, season, c, contested_only=True), c), f"{c} playoff odds by date")
-                                         for c in conferences]),
+            Image.of(charts.playoff_odds(frame, c), f"{c} playoff odds by date") for c, frame in odds.items() if not frame.empty]),
         ("Team ratings", [Image.of(charts.ratings(questions.team_ratings(reader, season)), "offensive vs defensive rating by team")]),
         ("Elo: the five best teams now", [Image.of(charts.elo(questions.elo_history(reader, season)), "Elo by game date")]),
     ]  # fmt: skip
@@ -105,10 +105,10 @@ def write_report(reader: Reader, out: Path, season: str | None = None) -> Path:
     ).get_template("report.html.j2")
     html = template.render(
         coverage=coverage,
-        standings=[(c, Table.of(table[table["conference"] == c], STANDINGS_COLUMNS, 2)) for c in conferences],
-        cuts={playoff_spots(start_year), *({6} if has_play_in(start_year) else ())},
+        standings=[(c, Table.of(table[table["group_name"] == c], STANDINGS_COLUMNS, 2)) for c in groups],
+        cuts={rules.direct_places(), rules.playoff_spots()},
         simulations=_simulations(reader, season, through),
-        charts=[{"heading": heading, "images": images} for heading, images in charts_shown],
+        charts=[{"heading": heading, "images": images} for heading, images in charts_shown if images],
         leaders=Table.of(leaders, LEADER_COLUMNS, 2),
         runs=Table.of(questions.pipeline_runs(reader, limit=5), RUN_COLUMNS, 4),
         quality=Table.of(quality, QUALITY_COLUMNS, 2),

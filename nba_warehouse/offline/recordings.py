@@ -84,8 +84,12 @@ class RecordingFolder:
 
     @property
     def source(self) -> str:
-        """``synthetic`` when the folder was written by the synthetic league, else ``replay``."""
-        return "synthetic" if any(e.tags.get("synthetic") for e in self.entries) else "replay"
+        """``synthetic`` when the folder was written by the synthetic league, ``derived`` when its box scores were
+        derived from real results (offline/history.py), else ``replay``."""
+        for label in ("synthetic", "derived"):
+            if any(e.tags.get(label) for e in self.entries):
+                return label
+        return "replay"
 
     def body(self, entry: Recording) -> bytes:
         return gzip.decompress((self.root / entry.file).read_bytes())

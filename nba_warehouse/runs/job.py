@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from nba_warehouse.nba import GAME_LOG_TABLES, SEASON_TYPES, season_of, season_window
+from nba_warehouse.nba import GAME_LOG_TABLES, REQUESTED_SEASON_TYPES, season_of, season_window
 from nba_warehouse.offline.recordings import RecordingFolder, atomic_write
 from nba_warehouse.project import WarehousePaths
 from nba_warehouse.runs.manifest import RUNS_FOLDER, RunManifest, hold_warehouse
@@ -49,7 +49,7 @@ class Chunk:
 
     @property
     def window(self) -> Window:
-        return Window(self.seasons, SEASON_TYPES, self.start, self.end)
+        return Window(self.seasons, REQUESTED_SEASON_TYPES, self.start, self.end)
 
     @property
     def refresh_from(self) -> date:
