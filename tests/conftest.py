@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -21,7 +22,10 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import nbformat
 import pytest
+from jupyter_client import KernelManager
+from nbclient import NotebookClient
 from sqlmesh import Context
 
 from nba_warehouse.cli import main
@@ -31,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 RECORDED = SHARED / "nba_recorded"
 HISTORY = SHARED / "history"
+NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
 # season simulations per as-of date in test warehouses: enough to exercise them, few enough to be quick
 SIMULATIONS = "50"
 # retries stay real but do not sleep in tests
@@ -198,3 +203,17 @@ def chromium() -> tuple[str, str]:
     browser, driver = shutil.which("chromium"), shutil.which("chromedriver")
     needs(bool(browser and driver), "Chromium is not installed: apt-get install chromium chromium-driver (.ci/run does)")
     return browser, driver
+
+
+def execute_notebook(notebook: nbformat.NotebookNode, warehouse: Warehouse, cwd: Path = NOTEBOOK.parent, **options) -> nbformat.NotebookNode:
+    """Run the notebook with its kernel in ``cwd`` (notebooks/ as `make notebook` does, or the root as
+    `jupyter execute notebooks/explore.ipynb` does) and only NBA_WAREHOUSE_DB set: it finds the project itself."""
+    # the kernel talks over Unix sockets: TCP ports picked before the kernel binds them can be taken by the other worker's servers
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(tempfile.mkdtemp(), "kernel"))
+    client = NotebookClient(notebook, km=kernel, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}, **options)
+    env = {name: value for name, value in warehouse.env.items() if name != "NBA_WAREHOUSE_PROJECT"}
+    try:
+        return client.execute(env=env)
+    finally:
+        if kernel.has_kernel:  # nbclient shuts down only the kernels it made itself
+            kernel.shutdown_kernel(now=True)

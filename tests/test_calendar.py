@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
 
 import duckdb
+import nbformat
 import pytest
 
-from conftest import REPO, Warehouse, succeeded
+from conftest import NOTEBOOK, REPO, Warehouse, environment, execute_notebook, succeeded
 from nba_warehouse.nba import IRREGULAR_SEASONS, season_of, season_window
 from nba_warehouse.offline.recordings import RecordingFolder
 from nba_warehouse.offline.synth import write_league
@@ -114,3 +116,13 @@ def test_a_backfill_over_the_bubble_and_the_july_finals_loads_every_game_of_both
     asked = {(r.split("Season=")[1][:7], r.split("DateFrom=")[1][:10]) for r in manifest["requests"] if r.startswith("leaguegamelog (")}
     assert ("2019-20", "09/25/2020") in asked and ("2020-21", "04/30/2021") in asked
     assert manifest["requests_made"] == len(manifest["requests"])
+
+    with environment(NBA_WAREHOUSE_SEASON="2019-20"):
+        report = warehouse.cli("report", "--season", "2019-20", "--out", str(tmp_path / "report"))
+        executed = execute_notebook(nbformat.read(NOTEBOOK, as_version=4), warehouse)
+    assert report.returncode == 0, report.stderr
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert "<caption>East</caption>" in page and "<caption>West</caption>" in page, "the bubble season's report"
+    text = "\n".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    through = re.search(r"2019-20 regular season through (\d{4}-\d{2}-\d{2})", text)
+    assert through and through[1] >= "2020-07-30", "the notebook on the bubble season, through its seeding games"

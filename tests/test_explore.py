@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import re
 import subprocess
 import sys
@@ -17,16 +16,13 @@ import duckdb
 import nbformat
 import numpy as np
 import pytest
-from jupyter_client import KernelManager
-from nbclient import NotebookClient
 from PIL import Image
 
-from conftest import REPO, Warehouse, chromium
+from conftest import NOTEBOOK, REPO, Warehouse, chromium, execute_notebook
 from nba_warehouse.explore.reader import Reader, WarehouseLocked
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 
-NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
 LOCK_HOLDER = {"run_id": "20261122T000000Z-abcdef", "command": "daily", "started_at": "2026-11-22T00:00:00+00:00"}
 
 
@@ -50,20 +46,6 @@ def _held_for_writing(warehouse: Warehouse, *, by_a_run: bool = True) -> Iterato
         lock.unlink(missing_ok=True)
 
 
-def _execute(notebook: nbformat.NotebookNode, warehouse: Warehouse, cwd: Path = NOTEBOOK.parent, **options) -> nbformat.NotebookNode:
-    """Run the notebook with its kernel in ``cwd`` (notebooks/ as `make notebook` does, or the root as
-    `jupyter execute notebooks/explore.ipynb` does) and only NBA_WAREHOUSE_DB set: it finds the project itself."""
-    # the kernel talks over Unix sockets: TCP ports picked before the kernel binds them can be taken by the other worker's servers
-    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(tempfile.mkdtemp(), "kernel"))
-    client = NotebookClient(notebook, km=kernel, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}, **options)
-    env = {name: value for name, value in warehouse.env.items() if name != "NBA_WAREHOUSE_PROJECT"}
-    try:
-        return client.execute(env=env)
-    finally:
-        if kernel.has_kernel:  # nbclient shuts down only the kernels it made itself
-            kernel.shutdown_kernel(now=True)
-
-
 def _outputs(cell: nbformat.NotebookNode) -> str:
     return "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.outputs)
 
@@ -78,7 +60,7 @@ def test_the_notebook_runs_headless_on_prod_views_only(demo, tmp_path, started_i
 
     demo = demo.copy(tmp_path / "demo")  # %plan dev adds a dev environment
     cwd = NOTEBOOK.parent if started_in == "notebooks" else REPO
-    executed = _execute(notebook, demo, cwd)  # raises CellExecutionError on any failing cell
+    executed = execute_notebook(notebook, demo, cwd)  # raises CellExecutionError on any failing cell
 
     code = [c for c in executed.cells if c.cell_type == "code"]
     assert "2025-26 regular season through 2026-02-21: SYNTHETIC" in _outputs(code[0])
@@ -96,7 +78,7 @@ def test_the_notebook_says_which_run_holds_the_warehouse(demo):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     notebook.cells = notebook.cells[:2]  # the introduction and the cell that opens the warehouse
     with _held_for_writing(demo) as pid:
-        executed = _execute(notebook, demo, allow_errors=True)
+        executed = execute_notebook(notebook, demo, allow_errors=True)
     outputs = executed.cells[1].outputs
     text = "".join(o.get("text", "") for o in outputs)
     assert text.strip() == (

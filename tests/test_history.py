@@ -8,9 +8,10 @@ import gzip
 from collections import defaultdict
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from conftest import REPO, Warehouse, succeeded
+from conftest import NOTEBOOK, REPO, Warehouse, environment, execute_notebook, succeeded
 from nba_warehouse.basketball.eras import era
 from nba_warehouse.offline.history import write_history
 
@@ -19,6 +20,24 @@ pytestmark = pytest.mark.xdist_group("history")
 # Rows where Open Source Sports contradicts the games themselves (../shared/history/README.md, "Known caveats"):
 # 1982-83 LAL (58-24, Pacific champion, lost the Finals) has no playoff code.
 OSS_MISSING_PLAYOFF_TEAMS = {("1982-83", "LAL")}
+# Tied team-seasons whose order in Open Source Sports' conference rank no tiebreak rule explains, each pair checked
+# against the real games (head-to-head, division, conference, point differential; see docs/decisions.md). Three pairs
+# are outside the playoffs, where the league ranks no one and ties were settled by coin flips for the draft; the
+# fourth decided only home court in a meeting that never happened. Named here, not tuned around.
+# Season simulations per date in the history warehouse: they are not what these tests check, and a first build costs
+# per simulation (benchmarks/history_backfill.py times the default). Every command on it uses the same number, or
+# SQLMesh would see a changed model.
+SIMULATIONS = "2"
+UNEXPLAINED_REFERENCE_RANKS = {
+    ("1972-73", "MIL"): "60-22 like LAL, 3-3 against them, worse in the conference (38-12 v 40-10) and on points; reference 1st",
+    ("1972-73", "LAL"): "the other side of MIL's tie; reference 2nd",
+    ("1974-75", "MIL"): "38-44 like POR, outside the playoffs, 2-2, worse in the conference (20-26 v 22-24); reference 6th",
+    ("1974-75", "POR"): "the other side of MIL's tie; reference 7th",
+    ("1988-89", "SAS"): "21-61 like LAC, outside the playoffs, lost the season series 1-3; reference 11th",
+    ("1988-89", "LAC"): "the other side of SAS's tie; reference 12th",
+    ("1991-92", "CHH"): "31-51 like MIL, outside the playoffs, lost the season series 2-3, worse in the conference; reference 11th",
+    ("1991-92", "MIL"): "the other side of CHH's tie; reference 12th",
+}
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -35,7 +54,8 @@ def history_warehouse(built, history: Path, tmp_path_factory: pytest.TempPathFac
     def build(warehouse: Warehouse) -> None:
         recordings = tmp_path_factory.mktemp("history") / "recordings"
         write_history(history, recordings)
-        succeeded(warehouse.cli("backfill", "--start", "1946-11-01", "--end", "2010-06-30", "--chunk-days", "366", "--replay", str(recordings)))
+        with environment(NBA_WAREHOUSE_SIMULATIONS=SIMULATIONS):
+            succeeded(warehouse.cli("backfill", "--start", "1946-11-01", "--end", "2010-06-30", "--chunk-days", "366", "--replay", str(recordings)))
 
     return built.get("history", build)
 
@@ -103,8 +123,9 @@ def test_standings_at_the_end_of_every_regular_season_equal_the_league_history(h
         qualify as_of_date = max(as_of_date) over (partition by season)
         """
     )
-    computed = {(r["season"], str(r["team_id"])): r for r in ours}
+    computed = {(season, str(team)): {"wins": w, "losses": l, "conference_rank": rank} for season, team, w, l, rank in ours}
     mismatches: dict[str, list[str]] = defaultdict(list)
+    ranked_differently = set()
     reference = _csv(history / "standings.csv")
     for row in reference:
         mine = computed.get((row["season"], row["team_id"]))
@@ -114,10 +135,74 @@ def test_standings_at_the_end_of_every_regular_season_equal_the_league_history(h
         if (mine["wins"], mine["losses"]) != (int(row["wins"]), int(row["losses"])):
             mismatches[row["season"]].append(f"{row['team_abbreviation']} {mine['wins']}-{mine['losses']}, reference {row['wins']}-{row['losses']}")
         if row["conference_rank"] and mine["conference_rank"] != int(row["conference_rank"]):
+            ranked_differently.add((row["season"], row["team_abbreviation"]))
             mismatches[row["season"]].append(f"{row['team_abbreviation']} rank {mine['conference_rank']}, reference {row['conference_rank']}")
     for season, lines in sorted(mismatches.items()):
         print(f"{season}: {'; '.join(lines)}")
-    seasons = {row["season"] for row in reference}
-    print(f"{len(reference)} team-seasons in {len(seasons)} seasons, {sum(map(len, mismatches.values()))} mismatches")
-    assert len(computed) >= len(reference)
-    assert dict(mismatches) == {}
+    ranked = sum(1 for row in reference if row["conference_rank"])
+    print(f"{len(reference)} team-seasons in {len({r['season'] for r in reference})} seasons; W-L differs for "
+          f"{sum(map(len, mismatches.values())) - len(ranked_differently)}; conference rank differs for "
+          f"{len(ranked_differently)} of {ranked}, all named: {sorted(ranked_differently) == sorted(UNEXPLAINED_REFERENCE_RANKS)}")
+    assert len(computed) == len(_csv(history / "teams_by_season.csv")), "one final standing per team-season, 2009-10 included"
+    last = defaultdict(lambda: [0, 0])  # 2009-10, which standings.csv lacks, from the games themselves
+    for g in _csv(history / "games.csv.gz"):
+        if g["season"] == "2009-10" and g["game_type"] == "Regular Season":
+            home_won = int(g["home_pts"]) > int(g["away_pts"])
+            last[g["home_team_id"]][0 if home_won else 1] += 1
+            last[g["away_team_id"]][1 if home_won else 0] += 1
+    assert {team: [computed["2009-10", team]["wins"], computed["2009-10", team]["losses"]] for team in last} == dict(last)
+    assert ranked_differently == set(UNEXPLAINED_REFERENCE_RANKS)
+    assert all(line.split()[1] == "rank" for lines in mismatches.values() for line in lines), "wins and losses equal everywhere"
+
+
+def test_relocations_and_renames_are_versions_of_one_team(history_warehouse):
+    """The NBA's ids keep a franchise through its moves (../shared/history/README.md): the Lakers from Minneapolis,
+    the 76ers from Syracuse, the Kings from Rochester by way of Cincinnati and Kansas City."""
+    versions = history_warehouse.query(
+        """
+        select team_id, list(team_abbreviation order by valid_from), list(valid_from_season order by valid_from)
+        from core.dim_teams where team_id in (1610612747, 1610612755, 1610612758) group by team_id order by team_id
+        """
+    )
+    names = {team_id: list(dict.fromkeys(abbreviations)) for team_id, abbreviations, _ in versions}
+    assert names == {1610612747: ["MNL", "LAL"], 1610612755: ["SYR", "PHI"], 1610612758: ["ROC", "CIN", "KCO", "KCK", "SAC"]}
+    starts = {team_id: dict(zip(abbreviations, seasons)) for team_id, abbreviations, seasons in ((t, a[::-1], s[::-1]) for t, a, s in versions)}
+    assert starts[1610612747]["LAL"] == "1960-61" and starts[1610612755]["PHI"] == "1963-64" and starts[1610612758]["SAC"] == "1985-86"
+
+
+def test_statistics_an_era_did_not_keep_stay_null_and_so_do_the_figures_built_on_them(history_warehouse):
+    """1965-66 kept no turnovers, offensive rebounds or threes: possessions and ratings are null, never zero;
+    1985-86 kept them all."""
+    rows = dict(
+        (season, (empty_threes, empty_turnovers, possessions, ratings))
+        for season, empty_threes, empty_turnovers, possessions, ratings in history_warehouse.query(
+            """
+            select g.season, count(*) filter (fg3m is null), count(*) filter (tov is null), count(possessions),
+                   (select count(offensive_rating) from marts.team_ratings r where r.season = g.season)
+            from core.fct_team_games g where g.season in ('1965-66', '1985-86') group by g.season
+            """
+        )
+    )
+    games_1965 = history_warehouse.scalar("select count(*) from core.fct_team_games where season = '1965-66'")
+    assert rows["1965-66"] == (games_1965, games_1965, 0, 0)
+    assert rows["1985-86"][:2] == (0, 0) and rows["1985-86"][2] > 0 and rows["1985-86"][3] > 0
+
+
+@pytest.mark.parametrize("season", ["1965-66", "1985-86"])
+def test_the_report_and_the_notebook_show_a_season_with_or_without_conferences(history_warehouse, tmp_path, season):
+    """Before 1970-71 the tables are the divisions (Eastern and Western, 9 teams), with no simulations; after, the
+    conferences with their odds. The data is labelled as derived."""
+    warehouse = history_warehouse.copy(tmp_path / "history")  # the notebook's %plan dev adds an environment
+    with environment(NBA_WAREHOUSE_SIMULATIONS=SIMULATIONS, NBA_WAREHOUSE_SEASON=season):
+        result = warehouse.cli("report", "--season", season, "--out", str(tmp_path / "report"))
+        executed = execute_notebook(nbformat.read(NOTEBOOK, as_version=4), warehouse)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "report" / "index.html").read_text()
+    groups = ("Eastern", "Western") if season == "1965-66" else ("East", "West")
+    for group in groups:
+        assert f"<caption>{group}</caption>" in page
+    assert "DERIVED" in page and f"{groups[0]} wins above .500 by date" in page
+    text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    assert f"{season} regular season" in text and "DERIVED" in text
+    tables = [o["data"]["text/html"] for c in executed.cells for o in c.outputs if "text/html" in o.get("data", {}) and "<caption>" in o["data"]["text/html"]]
+    assert any(f"{groups[0]}</caption>" in table for table in tables)

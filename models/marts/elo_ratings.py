@@ -13,7 +13,7 @@ from sqlmesh.core.model.kind import ModelKindName
 from nba_warehouse.basketball.elo import EloParameters
 from nba_warehouse.nba import RATED_GAME_TYPES
 
-GRAIN = ["team_id", "game_date"]
+GRAIN = ["team_id", "game_id"]
 
 
 @model(
@@ -23,7 +23,7 @@ GRAIN = ["team_id", "game_date"]
     grain=GRAIN,
     tags=["marts", "ratings"],
     description=(
-        "One row per team per game date: the team's Elo rating before and after the game, with the pre-game "
+        "One row per team per game (teams of the early decades sometimes played twice on a date): the team's Elo rating before and after the game, with the pre-game "
         "win probability. Ratings before a date use only earlier games. Each run replays every game since the "
         "first loaded season (ratings are a chain) and writes its own dates. Parameters: the elo variable in config.yaml."
     ),
@@ -52,7 +52,7 @@ GRAIN = ["team_id", "game_date"]
     depends_on=["core.fct_games"],
     audits=[
         ("unique_combination_of_columns", {"columns": [exp.column(c) for c in GRAIN]}),
-        ("not_null", {"columns": [exp.column(c) for c in [*GRAIN, "game_id", "elo_before", "elo_after"]]}),
+        ("not_null", {"columns": [exp.column(c) for c in [*GRAIN, "game_date", "elo_before", "elo_after"]]}),
         ("percentages_between_0_and_1", {"columns": [exp.column("win_probability")]}),
     ],
 )

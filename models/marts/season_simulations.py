@@ -98,8 +98,8 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         """
     )
     ratings = context.fetchdf(
-        f"select team_id, game_date, season, elo_after from {context.resolve_table('marts.elo_ratings')} "
-        f"where game_date <= '{end:%Y-%m-%d}' order by team_id, game_date"
+        f"select team_id, game_id, game_date, season, elo_after from {context.resolve_table('marts.elo_ratings')} "
+        f"where game_date <= '{end:%Y-%m-%d}' order by team_id, game_date, game_id"
     )
     divisions = context.fetchdf(
         f"select team_id, conference, division, first_season, last_season from {context.resolve_table('seeds.team_divisions')}"

@@ -68,17 +68,18 @@ COLUMNS = {
     tags=["marts", "standings"],
     description=(
         "One row per team per date on which its season (and season type) had a game: the record after that "
-        "date's games, its splits, and for the regular season the conference rank under the NBA's official "
-        "tiebreak procedure. Each run recomputes its dates from the whole season so far; the NBA Cup final "
+        "date's games, its splits, and for the regular season the conference rank: the place the era's rules "
+        "(nba_warehouse/basketball/eras.py) give at the end of the regular season, ties by the league's tiebreak "
+        "procedure; before 1970-71, when the divisions were the playoff groups, the division rank. Each run recomputes its dates from the whole season so far; the NBA Cup final "
         "does not count."
     ),
     columns=COLUMNS,
     column_descriptions={
         "season_type": "Regular Season, PlayIn, Playoffs or Pre Season",
         "as_of_date": "Standings after every game played on this date",
-        "conference": "From seeds.team_divisions; null for seasons the seed does not cover",
+        "conference": "From seeds.team_divisions; null before 1970-71 (divisions only)",
         "win_pct": "Wins over games played; null before the first game",
-        "conference_rank": "Seed in the conference after the official tiebreakers; regular season only",
+        "conference_rank": "Place in the conference under the era's rules, before any play-in game; regular season only",
         "division_rank": "Place in the division after the official tiebreakers; regular season only",
         "conference_games_back": "Games behind the conference's first-ranked team",
         "neutral_wins": "Wins at a neutral site (NBA Cup knockouts, games abroad), counted as neither home nor road",

@@ -24,7 +24,9 @@ class Era:
 
     ``division_qualifiers`` places per division qualify before the best remaining records fill the
     ``playoff_teams`` of a conference; ``division_winner_seeds`` is the seed every division winner is
-    guaranteed, the guaranteed places being ordered by record among themselves. Without conferences
+    guaranteed, the guaranteed places being ordered by record among themselves. ``conference_record_first``: ties
+    went to the conference record before the division record (1982-83 Denver over Kansas City, 2002-03 San Antonio
+    over Dallas for the Midwest title), the reverse of today's order. Without conferences
     (before 1970-71) the divisions were the playoff groups and no conference rank exists.
     """
 
@@ -36,6 +38,7 @@ class Era:
     play_in: bool = False
     play_in_series: bool = False
     bubble: bool = False
+    conference_record_first: bool = False
     bracket: Bracket | None = None
     series: tuple[int, ...] = (7, 7, 7, 7)  # best-of per round, the Finals first
 
@@ -50,16 +53,16 @@ class Era:
 
 # Plain data (SQLMesh serializes what a Python model uses, and cannot rebuild dataclass instances).
 ERAS: tuple[dict[str, object], ...] = (
-    dict(first_season=1946, has_conferences=False, playoff_teams=3),
-    dict(first_season=1948, has_conferences=False, playoff_teams=4),
-    dict(first_season=1953, has_conferences=False, playoff_teams=3),
-    dict(first_season=1966, has_conferences=False, playoff_teams=4),
-    dict(first_season=1970, has_conferences=True, playoff_teams=4, division_qualifiers=2, bracket=FOUR),
-    dict(first_season=1973, has_conferences=True, playoff_teams=4, bracket=FOUR),
-    dict(first_season=1974, has_conferences=True, playoff_teams=5, division_qualifiers=2, bracket=FIVE_WITH_THREE_BYES, series=(7, 7, 7, 3)),
-    dict(first_season=1976, has_conferences=True, playoff_teams=6, division_winner_seeds=2, bracket=SIX_WITH_TWO_BYES, series=(7, 7, 7, 3)),
-    dict(first_season=1983, has_conferences=True, playoff_teams=8, division_winner_seeds=2, bracket=EIGHT, series=(7, 7, 7, 5)),
-    dict(first_season=2002, has_conferences=True, playoff_teams=8, division_winner_seeds=2, bracket=EIGHT),
+    dict(first_season=1946, has_conferences=False, playoff_teams=3, conference_record_first=True),
+    dict(first_season=1948, has_conferences=False, playoff_teams=4, conference_record_first=True),
+    dict(first_season=1953, has_conferences=False, playoff_teams=3, conference_record_first=True),
+    dict(first_season=1966, has_conferences=False, playoff_teams=4, conference_record_first=True),
+    dict(first_season=1970, has_conferences=True, playoff_teams=4, division_qualifiers=2, bracket=FOUR, conference_record_first=True),
+    dict(first_season=1973, has_conferences=True, playoff_teams=4, bracket=FOUR, conference_record_first=True),
+    dict(first_season=1974, has_conferences=True, playoff_teams=5, division_qualifiers=2, bracket=FIVE_WITH_THREE_BYES, series=(7, 7, 7, 3), conference_record_first=True),
+    dict(first_season=1976, has_conferences=True, playoff_teams=6, division_winner_seeds=2, bracket=SIX_WITH_TWO_BYES, series=(7, 7, 7, 3), conference_record_first=True),
+    dict(first_season=1983, has_conferences=True, playoff_teams=8, division_winner_seeds=2, bracket=EIGHT, series=(7, 7, 7, 5), conference_record_first=True),
+    dict(first_season=2002, has_conferences=True, playoff_teams=8, division_winner_seeds=2, bracket=EIGHT, conference_record_first=True),
     dict(first_season=2004, has_conferences=True, playoff_teams=8, division_winner_seeds=3, bracket=EIGHT),
     dict(first_season=2006, has_conferences=True, playoff_teams=8, division_winner_seeds=4, bracket=EIGHT),
     dict(first_season=2015, has_conferences=True, playoff_teams=8, bracket=EIGHT),

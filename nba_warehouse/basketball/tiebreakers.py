@@ -108,9 +108,9 @@ class Table:
         leader = (lambda: None) if division_leaders is None else (lambda: [float(i in division_leaders) for i in tied])
         head_to_head = lambda: self.head_to_head_pct(tied)  # noqa: E731
         criteria = [head_to_head, leader] if len(tied) == 2 else [leader, head_to_head]
+        records = [lambda: self.division_pct(tied), lambda: list(_pct(self.conference_wins[tied], self.conference_losses[tied]))]
         criteria += [
-            lambda: self.division_pct(tied),
-            lambda: list(_pct(self.conference_wins[tied], self.conference_losses[tied])),
+            *(records[::-1] if self.era.conference_record_first else records),
             lambda: self.pct_against_eligible(tied, own_conference=True),
             lambda: self.pct_against_eligible(tied, own_conference=False),
             lambda: [float(x) for x in self.point_differential[tied]],
