@@ -204,5 +204,5 @@ def test_the_report_and_the_notebook_show_a_season_with_or_without_conferences(h
     assert "DERIVED" in page and f"{groups[0]} wins above .500 by date" in page
     text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
     assert f"{season} regular season" in text and "DERIVED" in text
-    tables = [o["data"]["text/html"] for c in executed.cells for o in c.outputs if "text/html" in o.get("data", {}) and "<caption>" in o["data"]["text/html"]]
+    tables = [o["data"]["text/html"] for c in executed.cells if c.cell_type == "code" for o in c.outputs if "text/html" in o.get("data", {}) and "<caption>" in o["data"]["text/html"]]
     assert any(f"{groups[0]}</caption>" in table for table in tables)

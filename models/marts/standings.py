@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import typing as t
-from bisect import bisect_left
 from datetime import date, datetime
 from itertools import groupby
 
@@ -179,7 +178,7 @@ def season_standings(
     ranked = season_type == RANKED_SEASON_TYPE
     seeded_mask = np.array([x in aligned.index for x in team_ids]) & ranked
     rules = era(start_year)
-    restart = bisect_left(dates, date.fromisoformat(BUBBLE_RESTART)) if rules.bubble else len(dates)
+    restart = next((i for i, x in enumerate(dates) if rules.bubble and x >= date.fromisoformat(BUBBLE_RESTART)), len(dates))
     rows = []
     for date_index, as_of in enumerate(dates):
         if not start <= as_of <= end:
