@@ -152,8 +152,8 @@ def test_a_stat_correction_restated_from_its_date_equals_a_from_scratch_build(pr
     )[0]
     points = f"select pts, ftm from core.fct_team_games where game_id = '{game_id}' and team_id = {team_id}"
     (pts, ftm), = project.warehouse.query(points)
-    with duckdb.connect(str(project.warehouse.db)) as con:  # the corrected row, as a re-fetch would merge it
-        con.execute(f"update raw.team_game_logs set pts = pts + 1, ftm = ftm + 1 where game_id = '{game_id}' and team_id = {team_id}")
+    with duckdb.connect(str(project.warehouse.db)) as con:  # the corrected row (a free throw made, so attempted too), as a re-fetch would merge it
+        con.execute(f"update raw.team_game_logs set pts = pts + 1, ftm = ftm + 1, fta = fta + 1 where game_id = '{game_id}' and team_id = {team_id}")
 
     with project.context() as context:  # the README's recipe: the raw-fed facts from the corrected date through today
         plan = context.plan(
