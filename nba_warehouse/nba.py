@@ -82,6 +82,17 @@ IRREGULAR_SEASONS = {
 }
 
 
+# Regular-season games per team, from the season (start year) a length began; the lockout seasons are their own
+# entries. From ../shared/history/README.md ("Games per team") through 2009-10, and the 66-game 2011-12.
+REGULAR_SEASON_GAMES = {1946: 60, 1947: 48, 1948: 60, 1949: 68, 1950: 66, 1952: 70, 1953: 72, 1959: 75, 1960: 79, 1961: 80,
+                        1966: 81, 1967: 82, 1998: 50, 1999: 82, 2011: 66, 2012: 82}  # fmt: skip
+
+
+def regular_season_games(start_year: int) -> int:
+    """Games each team plays in the regular season starting in ``start_year``."""
+    return [games for first, games in REGULAR_SEASON_GAMES.items() if first <= start_year][-1]
+
+
 def season_window(season: str) -> tuple[date, date]:
     """The first and last date a season's games can fall on."""
     if season in IRREGULAR_SEASONS:

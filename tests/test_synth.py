@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 from datetime import date
@@ -9,6 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from conftest import REPO
 from nba_warehouse.offline.synth import write_league
 
 
@@ -119,3 +121,40 @@ def test_player_lines_look_like_a_real_season(season, recorded):
 
     win_pct = teams.groupby("TEAM_ID").WL.apply(lambda wl: (wl == "W").mean())
     assert 0.10 <= win_pct.std() <= 0.20 and win_pct.max() <= 0.85 and win_pct.min() >= 0.15, win_pct.describe()
+
+
+def _team_logs(folder, season: str) -> dict[str, pd.DataFrame]:
+    index = json.loads((folder / "index.json").read_text())
+    frames = {}
+    for entry in index:
+        if entry["endpoint"] == "leaguegamelog" and entry["params"]["Season"] == season:
+            result = json.loads(gzip.decompress((folder / entry["file"]).read_bytes()))["resultSets"][0]
+            frames[entry["params"]["SeasonType"]] = pd.DataFrame(result["rowSet"], columns=result["headers"])
+    return frames
+
+
+@pytest.mark.parametrize(
+    ("season", "teams", "games", "playoff_teams", "groups", "empty"),
+    [
+        # ../shared/history/README.md's per-season table (teams, games per team, playoff field); the statistics not
+        # kept then (no three-point line before 1979-80, no turnovers, offensive rebounds, steals or blocks before
+        # 1973-74, no plus-minus before the play-by-play era)
+        ("1965-66", 9, 80, 6, {"Eastern", "Western"}, {"FG3M", "FG3A", "FG3_PCT", "TOV", "OREB", "DREB", "STL", "BLK", "PLUS_MINUS"}),
+        ("1998-99", 29, 50, 16, {"East", "West"}, set()),
+    ],
+)
+def test_an_older_season_has_its_eras_teams_calendar_field_and_gaps(tmp_path, season, teams, games, playoff_teams, groups, empty):
+    write_league(tmp_path, seasons=1, last_season=season, seed=11)
+    logs = _team_logs(tmp_path, season)
+    regular = logs["Regular Season"]
+    assert regular.TEAM_ID.nunique() == teams
+    assert set(regular.groupby("TEAM_ID").size()) == {games}
+    assert logs["Playoffs"].TEAM_ID.nunique() == playoff_teams
+    assert logs["PlayIn"].empty and logs["IST"].empty
+    start_year = int(season[:4])
+    with (REPO / "seeds" / "team_divisions.csv").open() as handle:
+        aligned = [r for r in csv.DictReader(handle) if int(r["first_season"]) <= start_year <= int(r["last_season"] or 9999)]
+    assert set(regular.TEAM_ID) == {int(r["team_id"]) for r in aligned}
+    assert {r["conference"] or r["division"] for r in aligned} == groups
+    assert {column for column in regular if regular[column].isna().all()} == empty
+    assert (regular.PTS == 2 * regular.FGM + pd.to_numeric(regular.FG3M).fillna(0) + regular.FTM).all(), "points from the shots the era counted"
