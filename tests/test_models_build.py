@@ -41,3 +41,16 @@ def test_full_league_builds_and_facts_agree_with_the_logs(ingested, tmp_path):
         """
     )
     assert simulated == [(1, 30, 1.0)]  # through 2026-02-21 every team still has games to play
+
+    # the NBA Cup final (SeasonType IST, from 2023-24): one a season, rated, in no standings
+    finals = warehouse.query("select game_id, is_neutral_site from core.fct_games where game_type = 'NBA Cup Final' order by game_id")
+    assert [(game_id[:3], neutral) for game_id, neutral in finals] == [("006", True), ("006", True)]
+    assert warehouse.scalar(f"select count(*) from marts.elo_ratings where game_id in ('{finals[0][0]}', '{finals[1][0]}')") == 4
+    counted = warehouse.scalar(
+        """
+        select sum(games_played) from (
+          select games_played from marts.standings qualify as_of_date = max(as_of_date) over (partition by season, season_type)
+        )
+        """
+    )
+    assert counted == 2 * warehouse.scalar("select count(*) from core.fct_games where game_type <> 'NBA Cup Final'")
