@@ -126,8 +126,9 @@ def load_teams(season: int) -> list[Team]:
     for r in valid:
         known = static.get(int(r["team_id"]))
         city, nickname = (known["city"], known["nickname"]) if known else (r["team_abbreviation"], "Synthetics")
+        name = known["full_name"] if known else f"{city} {nickname}"
         abbreviation = known["abbreviation"] if known and not r["last_season"] else r["team_abbreviation"]
-        teams.append(Team(int(r["team_id"]), abbreviation, f"{city} {nickname}", city, nickname, r["conference"], r["division"]))
+        teams.append(Team(int(r["team_id"]), abbreviation, name, city, nickname, r["conference"], r["division"]))
     return teams
 
 
