@@ -50,7 +50,7 @@ PROBABILITIES = [c for c in COLUMNS if c.endswith("_probability")]
         "still to come after that date, won with the Elo probability of the ratings on that date), seeding by the "
         "official tiebreakers and the era's seeding rules, then the era's play-in and playoff bracket with its series "
         "lengths (nba_warehouse/basketball/eras.py). One row per team and date, so each team's odds over the season "
-        "are kept. Runs and random seed: the season_simulations variable in config.yaml. Seasons before conferences "
+        "are kept. Runs and random seed: the season_simulations variable in config.yaml (0 runs: no simulations). Seasons before conferences "
         "(1946-47 to 1969-70) and seasons without an alignment in the seed are skipped."
     ),
     columns=COLUMNS,
@@ -80,6 +80,8 @@ PROBABILITIES = [c for c in COLUMNS if c.endswith("_probability")]
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> t.Iterator[pd.DataFrame]:
     parameters = EloParameters(**context.var("elo"))
     settings = context.var("season_simulations")
+    if not int(settings["runs"]):
+        return  # simulations turned off: a quick first build of all history
     games_table, schedule = context.resolve_table("core.fct_games"), context.resolve_table("staging.schedule")
     seasons = f"""
         select distinct season from {games_table}
