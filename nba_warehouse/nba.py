@@ -10,6 +10,7 @@ from datetime import date, timedelta
 # The season types with standings of their own (the NBA Cup final counts in none).
 SEASON_TYPES: tuple[str, ...] = ("Pre Season", "Regular Season", "PlayIn", "Playoffs")
 REGULAR_SEASON = "Regular Season"
+PLAYOFFS = "Playoffs"
 NBA_CUP_FINAL = "NBA Cup Final"
 # The API's SeasonType for the NBA Cup final, and every SeasonType the pipeline requests.
 IST = "IST"

@@ -16,14 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from nba_warehouse.nba import GAME_ID_PREFIX, REGULAR_SEASON, parse_season, season_label, unkept_statistics
+from nba_warehouse.nba import GAME_ID_PREFIX, PLAYOFFS, REGULAR_SEASON, parse_season, season_label, unkept_statistics
 from nba_warehouse.offline.recordings import RecordingFolder
 from nba_warehouse.offline.synth import TEAM_LOG_HEADERS, Game, SeasonOutput, Team, box_line, write_season
 
 LABEL = "REAL NBA results from ../shared/history; box scores DERIVED from the final scores"
-# 538 flags the division tiebreakers and the 1953-54 round robin as playoff games; so does the league's own count
-# of regular-season records (standings.csv), so they are loaded as playoff games.
-PLAYOFFS = "Playoffs"
+# 538 flags the division tiebreakers and the 1953-54 round robin as playoff games, and the regular-season records
+# (standings.csv) leave them out: they load as playoff games.
 
 
 def _teams(history: Path) -> dict[str, list[Team]]:
@@ -77,10 +76,10 @@ def write_history(history: Path, out: Path, first_season: str = "1946-47", last_
             numbers[season_type] += 1
             game_id = f"{GAME_ID_PREFIX[season_type]}{year % 100:02d}{numbers[season_type]:05d}"
             game = Game(game_id, date.fromisoformat(g["game_date"]), int(g["home_team_id"]), int(g["away_team_id"]),
-                        season_type, True, int(g["home_pts"]), int(g["away_pts"]))  # fmt: skip
+                        season_type, True, int(g["home_pts"]), int(g["away_pts"]), neutral=g["neutral"] == "1")  # fmt: skip
             output.games.append(game)
             for team, opponent, points, opponent_points, at in (
-                (game.home, game.away, game.home_pts, game.away_pts, "vs." if g["neutral"] == "0" else "@"),
+                (game.home, game.away, game.home_pts, game.away_pts, "@" if game.neutral else "vs."),
                 (game.away, game.home, game.away_pts, game.home_pts, "@"),
             ):
                 row = {
