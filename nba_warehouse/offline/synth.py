@@ -323,7 +323,9 @@ class SeasonSimulator:
         self.rosters = rosters
         self.strength = strength
         self.rng = rng
-        self.box = BoxScores(rng, threes="FG3M" not in unkept_statistics(start_year))
+        # the statistics this season's league did not keep, served empty (player minutes as MIN_SEC too)
+        self.unkept = unkept_statistics(start_year) | ({"MIN_SEC"} if "MIN" in unkept_statistics(start_year) else set())
+        self.box = BoxScores(rng, threes="FG3M" not in self.unkept)
         self.out = SeasonOutput()
         self.record: dict[int, list[int]] = {t.id: [0, 0, 0] for t in teams}  # wins, losses, point differential
 
@@ -380,8 +382,7 @@ class SeasonSimulator:
                   "MATCHUP": matchup, "WL": "W" if margin > 0 else "L"}  # fmt: skip
         team_row = {**common, **box_line(t), "SEASON_ID": f"{game.game_id[2]}{self.start_year}", "GAME_DATE": game.day.isoformat(),
                     "MIN": minutes_total, "PLUS_MINUS": margin, "VIDEO_AVAILABLE": 1}  # fmt: skip
-        unkept = unkept_statistics(self.start_year) | ({"MIN_SEC"} if "MIN" in unkept_statistics(self.start_year) else set())
-        self.out.team_rows[game.season_type].append([None if h in unkept else team_row[h] for h in TEAM_LOG_HEADERS])
+        self.out.team_rows[game.season_type].append([None if h in self.unkept else team_row[h] for h in TEAM_LOG_HEADERS])
         for j, player in enumerate(dressed):
             row = {**common, **box_line({k: int(v[j]) for k, v in split.items()})}
             tens = sum(row[k] >= 10 for k in ("PTS", "REB", "AST", "STL", "BLK"))
@@ -392,7 +393,7 @@ class SeasonSimulator:
                 NBA_FANTASY_PTS=round(fantasy, 1), DD2=int(tens >= 2), TD3=int(tens >= 3), WNBA_FANTASY_PTS=round(fantasy, 1),
                 AVAILABLE_FLAG=1, MIN_SEC=f"{int(minutes[j])}:00", BLKA=int(split["blka"][j]), PFD=int(split["pfd"][j]),
             )  # fmt: skip
-            self.out.player_rows[game.season_type].append([None if h in unkept else row[h] for h in PLAYER_LOG_HEADERS])
+            self.out.player_rows[game.season_type].append([None if h in self.unkept else row[h] for h in PLAYER_LOG_HEADERS])
 
 
 def _pct(made: int, attempted: int) -> float:
