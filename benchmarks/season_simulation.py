@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10_000)
     args = parser.parse_args()
     season = opening_night(np.random.default_rng(1))
-    parameters = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28)
+    parameters = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28, new_team_rating=1300)
     started = time.perf_counter()
     outcome = simulate(season, parameters, args.runs, seed=1)
     seconds = time.perf_counter() - started

@@ -105,11 +105,13 @@ def test_player_marts_add_up_to_the_raw_player_rows(real):
     assert latest_form == 0
 
 
-def test_elo_predictions_beat_home_court_and_a_coin_flip_after_the_first_month(real):
-    games, accuracy, brier, home_win_rate = real.query(
+def test_predictions_beat_home_court_and_the_best_constant_after_the_first_month(real):
+    games, accuracy, brier, elo_accuracy, elo_brier, home_win_rate = real.query(
         """
         select count(*), avg(((home_win_probability > 0.5) = home_won)::int),
-               avg(power(home_win_probability - home_won::int, 2)), avg(home_won::int)
+               avg(power(home_win_probability - home_won::int, 2)),
+               avg(((elo_home_win_probability > 0.5) = home_won)::int),
+               avg(power(elo_home_win_probability - home_won::int, 2)), avg(home_won::int)
         from marts.game_predictions
         where season = '2025-26' and home_won is not null
           and game_date >= (select min(game_date) + interval 1 month from core.fct_games where season = '2025-26')
@@ -119,4 +121,5 @@ def test_elo_predictions_beat_home_court_and_a_coin_flip_after_the_first_month(r
     assert accuracy > home_win_rate > 0.5  # always picking the home team, and a coin flip
     constant_brier = home_win_rate * (1 - home_win_rate)  # the best constant forecast, home_win_rate every game
     assert brier < constant_brier < 0.25
-    assert (round(accuracy, 3), round(brier, 3)) == (0.625, 0.234)  # the figures in the README
+    assert brier < elo_brier
+    assert (round(accuracy, 3), round(brier, 3), round(elo_accuracy, 3), round(elo_brier, 3)) == (0.641, 0.231, 0.625, 0.234)  # the README's figures

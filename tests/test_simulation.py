@@ -17,7 +17,7 @@ from nba_warehouse.basketball.elo import EloParameters
 from nba_warehouse.basketball.eras import era
 from nba_warehouse.basketball.simulation import simulate
 
-PARAMETERS = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28)
+PARAMETERS = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28, new_team_rating=1300)
 
 
 def test_the_same_seed_gives_the_same_season_and_another_seed_does_not():

@@ -1,4 +1,4 @@
-"""marts.game_predictions: the Elo forecast of every scheduled or played game, and the result once known."""
+"""marts.game_predictions: the forecast of every scheduled or played game, and the result once known."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters
+from nba_warehouse.basketball.power import PowerParameters, predict
 from nba_warehouse.nba import RATED_GAME_TYPES
-
 
 
 @model(
@@ -23,10 +23,11 @@ from nba_warehouse.nba import RATED_GAME_TYPES
     grain=["game_id"],
     tags=["marts", "ratings", "predictions"],
     description=(
-        "Every game of the schedule and every played game, with the home team's pre-game win probability and "
-        "predicted margin from Elo. A played game uses the ratings it was played on; a game still to come uses "
-        "each team's latest rating (regressed if it has not played yet this season), so upcoming forecasts move "
-        "as results come in. Rebuilt in full each run."
+        "Every game of the schedule and every played game with the warehouse's forecast: power ratings, a Kalman "
+        "filter over game margins with each team's home court and back-to-backs (nba_warehouse/basketball/power.py, "
+        "the power_ratings variable), and beside it FiveThirtyEight's Elo as configured by them (marts.elo_ratings). "
+        "A played game keeps the forecast made before its date; a game still to come uses the latest ratings, so "
+        "upcoming forecasts move as results come in. Rebuilt in full each run (the filter replays every game)."
     ),
     columns={
         "game_id": "text",
@@ -36,41 +37,51 @@ from nba_warehouse.nba import RATED_GAME_TYPES
         "home_team_id": "bigint",
         "away_team_id": "bigint",
         "is_neutral_site": "boolean",
+        "home_power": "double",
+        "away_power": "double",
+        "home_court": "double",
+        "rest_edge": "int",
+        "predicted_home_margin": "double",
+        "margin_sd": "double",
+        "home_win_probability": "double",
         "home_elo": "double",
         "away_elo": "double",
-        "home_win_probability": "double",
-        "predicted_home_margin": "double",
+        "elo_home_win_probability": "double",
         "home_won": "boolean",
         "home_margin": "int",
     },
     column_descriptions={
         "home_team_id": "Home team; at a neutral site the designated home team (no home court applied)",
-        "home_elo": "Home team's rating entering the game",
-        "home_win_probability": "Pre-game probability that the home team wins",
-        "predicted_home_margin": "Predicted home points minus away points",
+        "home_power": "Home team's power rating before the game: points better than an average team on a neutral court",
+        "home_court": "Points the site is worth to the home team: the league's edge plus both teams' own (0 at a neutral site)",
+        "rest_edge": "+1 when only the visitor plays the second night of a back-to-back, -1 when only the host does",
+        "predicted_home_margin": "Expected home points minus away points",
+        "margin_sd": "Standard deviation of the home margin: the game's own spread and the ratings' uncertainty",
+        "home_win_probability": "The warehouse's pre-game probability that the home team wins",
+        "home_elo": "Home team's FiveThirtyEight-configured Elo entering the game",
+        "elo_home_win_probability": "FiveThirtyEight-configured Elo's pre-game probability that the home team wins",
         "home_won": "Null until the game is played",
         "home_margin": "Actual home margin; null until played",
     },
-    depends_on=["marts.elo_ratings", "core.fct_games", "staging.schedule"],
+    depends_on=["marts.elo_ratings", "core.fct_games", "staging.schedule", "seeds.elo_entry_ratings"],
     audits=[
         ("unique_values", {"columns": [exp.column("game_id")]}),
-        ("not_null", {"columns": [exp.column(c) for c in ("game_id", "game_date", "home_team_id", "away_team_id", "home_win_probability")]}),
-        ("percentages_between_0_and_1", {"columns": [exp.column("home_win_probability")]}),
+        ("not_null", {"columns": [exp.column(c) for c in ("game_id", "game_date", "home_team_id", "away_team_id", "home_win_probability", "elo_home_win_probability")]}),
+        ("percentages_between_0_and_1", {"columns": [exp.column("home_win_probability"), exp.column("elo_home_win_probability")]}),
     ],
 )
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> pd.DataFrame:
-    parameters = EloParameters(**context.var("elo"))
+    elo = EloParameters(**context.var("fivethirtyeight_elo"))
+    power = PowerParameters(**context.var("power_ratings"))
     game_types = ", ".join(f"'{g}'" for g in RATED_GAME_TYPES)
     games = context.fetchdf(
         f"""
         with played as (
-          select game_id, game_date, season, game_type, home_team_id, away_team_id, is_neutral_site,
-                 home_pts > away_pts as home_won, home_pts - away_pts as home_margin
+          select game_id, game_date, season, game_type, home_team_id, away_team_id, is_neutral_site, home_pts, away_pts
           from {context.resolve_table("core.fct_games")}
           where game_type in ({game_types})
         ), scheduled as (
-          select game_id, game_date, season, game_type, home_team_id, away_team_id, is_neutral,
-                 null::boolean, null::int
+          select game_id, game_date, season, game_type, home_team_id, away_team_id, is_neutral, null::int, null::int
           from {context.resolve_table("staging.schedule")}
           where game_type in ({game_types}) and game_id not in (select game_id from played)
         ), games as (
@@ -94,9 +105,18 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         order by games.game_date, games.game_id
         """
     )
-    home_elo = np.array([parameters.entering(*x) for x in zip(games.home_rating, games.home_rating_season, games.season)])
-    away_elo = np.array([parameters.entering(*x) for x in zip(games.away_rating, games.away_rating_season, games.season)])
-    edge = parameters.home_edge(home_elo, away_elo, games.is_neutral_site.astype(bool).to_numpy())
+    entries = context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}")
+    entry_ratings = {(r.team_id, r.first_season): r.elo_rating for r in entries.itertuples(index=False)}
+    forecast = predict(games, power, elo, entry_ratings)
+    first_loaded = games.season.min() if len(games) else ""
+    home_elo, away_elo = (
+        np.array([
+            elo.entering(rating, rating_season, season, elo.opening(season, first_loaded, entry_ratings.get((team, int(season[:4])))))
+            for team, rating, rating_season, season in zip(games[f"{side}_team_id"], games[f"{side}_rating"], games[f"{side}_rating_season"], games.season)
+        ])
+        for side in ("home", "away")
+    )  # fmt: skip
+    played = games.home_pts.notna()
     return pd.DataFrame(
         {
             "game_id": games.game_id,
@@ -106,12 +126,12 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
             "home_team_id": games.home_team_id,
             "away_team_id": games.away_team_id,
             "is_neutral_site": games.is_neutral_site.astype(bool),
+            **{c: forecast[c].to_numpy() for c in ("home_power", "away_power", "home_court", "predicted_home_margin", "margin_sd", "home_win_probability")},
+            "rest_edge": forecast.rest_edge.astype(int).to_numpy(),
             "home_elo": home_elo,
             "away_elo": away_elo,
-            "home_win_probability": parameters.win_probability(edge),
-            "predicted_home_margin": parameters.predicted_margin(edge),
-            "home_won": games.home_won,
-            "home_margin": games.home_margin,
+            "elo_home_win_probability": elo.win_probability(elo.home_edge(home_elo, away_elo, games.is_neutral_site.astype(bool).to_numpy())),
+            "home_won": (games.home_pts > games.away_pts).where(played),
+            "home_margin": (games.home_pts - games.away_pts).where(played),
         }
     )
-

@@ -4,7 +4,7 @@ MODEL (
   owner analytics,
   grain (season, probability_bucket),
   tags (marts, predictions),
-  description 'Calibration of the Elo forecasts per season: played games grouped by predicted home win probability in tenths, with the mean prediction beside the observed home win rate. Well calibrated forecasts have the two close in every bucket.',
+  description 'Calibration of the warehouse''s forecasts (marts.game_predictions.home_win_probability) per season: played games grouped by predicted home win probability in tenths, with the mean prediction beside the observed home win rate. Well calibrated forecasts have the two close in every bucket.',
   column_descriptions (
     probability_bucket = 'Lower edge of the bucket: 0.0, 0.1, ... 0.9',
     mean_predicted = 'Mean predicted home win probability of the bucket''s games',

@@ -2,19 +2,20 @@ MODEL (
   name marts.prediction_quality,
   kind FULL,
   owner analytics,
-  grain (season, month),
+  grain (season, forecaster),
   tags (marts, predictions),
-  description 'How good the Elo forecasts in marts.game_predictions were, by season and month of played games: accuracy, Brier score and log loss, beside the home-team-always-wins and coin-flip baselines.',
+  description 'How good each forecaster was, per season of played games: accuracy, Brier score and log loss on exactly the same games. power_ratings is the warehouse''s forecast (marts.game_predictions), fivethirtyeight_elo is FiveThirtyEight''s Elo as they configured it, computed by the warehouse (marts.elo_ratings), and home_team_always picks the home team every game at the home win rate of every earlier date loaded, counted as (home wins + 1) / (games + 2) so that it starts at one half and is never certain.',
   column_descriptions (
-    month = 'First day of the month the games were played in',
-    accuracy = 'Share of games whose favourite (probability above one half) won',
+    forecaster = 'power_ratings, fivethirtyeight_elo or home_team_always',
+    games = 'Played games of the season with a forecast',
+    accuracy = 'Share of games whose favourite won (the home team when the probability is one half or more)',
     brier_score = 'Mean squared error of the home win probability (0 perfect, 0.25 a coin flip)',
     log_loss = 'Mean negative log-likelihood of the results (0.693 a coin flip)',
-    home_win_rate = 'Share of games the home team won: the accuracy of always picking the home team'
+    home_win_rate = 'Share of the season''s games the home team won'
   ),
   audits (
-    unique_combination_of_columns(columns := (season, month)),
-    not_null(columns := (season, month, games)),
+    unique_combination_of_columns(columns := (season, forecaster)),
+    not_null(columns := (season, forecaster, games, accuracy, brier_score, log_loss)),
     percentages_between_0_and_1(columns := (accuracy, brier_score, home_win_rate))
   )
 );
@@ -22,30 +23,70 @@ MODEL (
 WITH played_games AS (
   SELECT
     season,
-    DATE_TRUNC('MONTH', game_date)::DATE AS month,
+    game_date,
     home_win_probability,
+    elo_home_win_probability,
     home_won::INT AS home_won
   FROM marts.game_predictions
   WHERE
     NOT home_won IS NULL
+), home_results_by_date AS (
+  SELECT
+    game_date,
+    SUM(home_won) AS home_wins,
+    COUNT(*) AS games
+  FROM played_games
+  GROUP BY
+    game_date
+), home_rate_before_date AS (
+  SELECT
+    game_date,
+    (
+      COALESCE(SUM(home_wins) OVER earlier_dates, 0) + 1
+    ) / (
+      COALESCE(SUM(games) OVER earlier_dates, 0) + 2
+    ) AS home_win_rate
+  FROM home_results_by_date
+  WINDOW earlier_dates AS (ORDER BY game_date ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+), forecasts AS (
+  SELECT
+    season,
+    'power_ratings' AS forecaster,
+    home_win_probability AS probability,
+    home_won
+  FROM played_games
+  UNION ALL
+  SELECT
+    season,
+    'fivethirtyeight_elo' AS forecaster,
+    elo_home_win_probability AS probability,
+    home_won
+  FROM played_games
+  UNION ALL
+  SELECT
+    played_games.season,
+    'home_team_always' AS forecaster,
+    home_rate_before_date.home_win_rate AS probability,
+    played_games.home_won
+  FROM played_games
+  JOIN home_rate_before_date
+    ON played_games.game_date = home_rate_before_date.game_date
 )
 SELECT
   season,
-  month,
+  forecaster,
   COUNT(*) AS games,
   AVG((
     (
-      home_win_probability > 0.5
+      probability >= 0.5
     )::INT = home_won
   )::INT) AS accuracy,
-  AVG(POWER(home_win_probability - home_won, 2)) AS brier_score,
-  -AVG(
-    home_won * LN(home_win_probability) + (
-      1 - home_won
-    ) * LN(1 - home_win_probability)
-  ) AS log_loss,
+  AVG(POWER(probability - home_won, 2)) AS brier_score,
+  -AVG(home_won * LN(probability) + (
+    1 - home_won
+  ) * LN(1 - probability)) AS log_loss,
   AVG(home_won) AS home_win_rate
-FROM played_games
+FROM forecasts
 GROUP BY
   season,
-  month
+  forecaster

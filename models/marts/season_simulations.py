@@ -78,7 +78,7 @@ PROBABILITIES = [c for c in COLUMNS if c.endswith("_probability")]
     ],
 )
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> t.Iterator[pd.DataFrame]:
-    parameters = EloParameters(**context.var("elo"))
+    parameters = EloParameters(**context.var("fivethirtyeight_elo"))
     settings = context.var("season_simulations")
     if not int(settings["runs"]):
         return  # simulations turned off: a quick first build of all history
