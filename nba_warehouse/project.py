@@ -55,6 +55,15 @@ def project_root() -> Path:
     )
 
 
+def project_variables(root: Path | None = None) -> dict:
+    """The project's SQLMesh variables as SQLMesh reads them (templating resolved): what the models run with, for
+    code outside the models (benchmarks, tests) that must use the same parameters."""
+    from sqlmesh.core.config import Config
+    from sqlmesh.core.config.loader import load_config_from_paths
+
+    return load_config_from_paths(Config, project_paths=[(root or project_root()) / CONFIG_FILE]).variables
+
+
 @functools.cache
 def _sql_keywords() -> frozenset[str]:
     """Words DuckDB reserves and words sqlglot (which SQLMesh parses with) reads as keywords."""

@@ -18,6 +18,7 @@ from nba_warehouse.basketball.tiebreakers import alignment
 from nba_warehouse.nba import REGULAR_SEASON
 
 GRAIN = ["season", "as_of_date", "team_id"]
+SIMULATION_DATES = ("every", "checkpoints")  # every played date, or only marts.season_checkpoints' dates
 SEEDS = list(range(1, 16))
 
 COLUMNS = {
@@ -50,7 +51,7 @@ PROBABILITIES = [c for c in COLUMNS if c.endswith("_probability")]
         "still to come after that date, won with the Elo probability of the ratings on that date), seeding by the "
         "official tiebreakers and the era's seeding rules, then the era's play-in and playoff bracket with its series "
         "lengths (nba_warehouse/basketball/eras.py). One row per team and date, so each team's odds over the season "
-        "are kept. Runs and random seed: the season_simulations variable in config.yaml (0 runs: no simulations). Seasons before conferences "
+        "are kept. Runs, random seed and dates (every played date, or only marts.season_checkpoints): the season_simulations variable in config.yaml (0 runs: no simulations). Seasons before conferences "
         "(1946-47 to 1969-70) and seasons without an alignment in the seed are skipped."
     ),
     columns=COLUMNS,
@@ -69,7 +70,7 @@ PROBABILITIES = [c for c in COLUMNS if c.endswith("_probability")]
         "title_probability": "Share winning the title",
         "simulations": "Simulations behind each probability",
     },
-    depends_on=["core.fct_games", "staging.schedule", "marts.elo_ratings", "seeds.team_divisions"],
+    depends_on=["core.fct_games", "staging.schedule", "marts.elo_ratings", "seeds.team_divisions", "marts.season_checkpoints"],
     audits=[
         ("unique_combination_of_columns", {"columns": [exp.column(c) for c in GRAIN]}),
         ("not_null", {"columns": [exp.column(c) for c in [*GRAIN, "projected_wins_mean", *PROBABILITIES]]}),
@@ -82,6 +83,9 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     settings = context.var("season_simulations")
     if not int(settings["runs"]):
         return  # simulations turned off: a quick first build of all history
+    if settings["dates"] not in SIMULATION_DATES:
+        raise ValueError(f"season_simulations dates (NBA_WAREHOUSE_SIMULATION_DATES): expected one of {', '.join(SIMULATION_DATES)}, got {settings['dates']!r}")
+    checkpoints = set(pd.to_datetime(context.fetchdf(f"select as_of_date from {context.resolve_table('marts.season_checkpoints')}").as_of_date).dt.date)
     games_table, schedule = context.resolve_table("core.fct_games"), context.resolve_table("staging.schedule")
     seasons = f"""
         select distinct season from {games_table}
@@ -115,7 +119,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         if not era(start_year).has_conferences or aligned.empty or not set(season_games.home_team_id) | set(season_games.away_team_id) <= set(aligned.index):
             continue
         played_dates = sorted(set(season_games.game_date[season_games.home_pts.notna()]))
-        for as_of in (d for d in played_dates if start.date() <= d <= end.date()):
+        for as_of in (d for d in played_dates if start.date() <= d <= end.date() and (settings["dates"] == "every" or d in checkpoints)):
             season_state = _season_as_of(season, start_year, season_games, aligned, ratings, parameters, as_of)
             outcome = simulate(season_state, parameters, int(settings["runs"]), int(settings["seed"]) + as_of.toordinal())
             frames.append(_summary(season, as_of, season_state, outcome))

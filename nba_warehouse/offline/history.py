@@ -42,8 +42,8 @@ def derived_line(points: int, opponent_points: int, start_year: int) -> dict[str
     unkept = unkept_statistics(start_year)
     threes = 0 if "FG3M" in unkept else round(points * 0.08)
     free_throws = round(points * 0.2)
-    free_throws += (points - threes - free_throws) % 2
-    twos = (points - threes - free_throws) // 2
+    free_throws += (points - 3 * threes - free_throws) % 2
+    twos = (points - 3 * threes - free_throws) // 2
     missed_twos, missed_threes = round(twos * 1.2), round(threes * 1.8)
     line = box_line({
         "fg2m": twos, "fg2x": missed_twos, "fg3m": threes, "fg3x": missed_threes, "ftm": free_throws,
