@@ -79,6 +79,34 @@ def ratings(frame: pd.DataFrame) -> Figure:
     return fig
 
 
+CHECKPOINT_COLORS = {"1 December": "#9aa9c9", "All-Star break": "#1d428a", "1 March": "#c8102e"}
+
+
+def reliability(frame: pd.DataFrame) -> Figure:
+    """Predicted against observed, one panel per outcome and one line per checkpoint: calibrated odds lie on the
+    diagonal. Marker area grows with the team-seasons behind each point."""
+    outcomes = list(dict.fromkeys(frame["outcome"]))
+    fig = Figure(figsize=(4.5 * len(outcomes), 4.8), layout="constrained")
+    for ax, outcome in zip(fig.subplots(1, len(outcomes), squeeze=False)[0], outcomes):
+        rows = frame[frame["outcome"] == outcome]
+        ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8)
+        for checkpoint, points in rows.groupby("checkpoint", sort=False):
+            label = f"{checkpoint} (Brier {points['brier_score'].iloc[0]:.3f}, {int(points['seasons'].iloc[0])} seasons)"
+            color = CHECKPOINT_COLORS.get(str(checkpoint), "grey")
+            ax.plot(points["mean_predicted"], points["observed_rate"], color=color, linewidth=1.2, label=label)
+            ax.scatter(points["mean_predicted"], points["observed_rate"], s=8 + points["team_seasons"], color=color, alpha=0.8)
+        ax.set_title(f"Season odds: {outcome}", loc="left", fontsize=12, fontweight="bold")
+        ax.set_xlabel("simulated probability")
+        ax.set_ylabel("share that happened")
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
+        ax.grid(alpha=0.3)
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
+    return fig
+
+
 def player_form(frame: pd.DataFrame) -> Figure:
     player = frame["player"].iloc[0] if not frame.empty else "?"
     fig, ax = _figure(f"{player}: points by game and rolling form")

@@ -132,6 +132,17 @@ def team_ratings(reader: Reader, season: str) -> pd.DataFrame:
     )
 
 
+def season_odds_calibration(reader: Reader) -> pd.DataFrame:
+    """Reliability of the simulated playoff and title odds at each checkpoint, over every finished season loaded."""
+    return reader.sql(
+        """
+        select checkpoint, outcome, probability_bucket, team_seasons, mean_predicted, observed_rate, brier_score, seasons
+        from marts.season_odds_calibration
+        order by outcome, checkpoint, probability_bucket
+        """
+    )
+
+
 def elo_history(reader: Reader, season: str, teams: list[str] | None = None, top: int = 5) -> pd.DataFrame:
     """Each team's Elo after each game of the season: the named ``teams``, else the ``top`` rated now."""
     return reader.sql(

@@ -97,6 +97,10 @@ def write_report(reader: Reader, out: Path, season: str | None = None) -> Path:
         ("Team ratings", [Image.of(charts.ratings(questions.team_ratings(reader, season)), "offensive vs defensive rating by team")]),
         ("Elo: the five best teams now", [Image.of(charts.elo(questions.elo_history(reader, season)), "Elo by game date")]),
     ]  # fmt: skip
+    calibration = questions.season_odds_calibration(reader)
+    if not calibration.empty:
+        charts_shown.append(("Season odds against what happened, every finished season since 1990-91",
+                             [Image.of(charts.reliability(calibration), "reliability of simulated playoff and title odds")]))  # fmt: skip
     if not leaders.empty:
         form = questions.player_form(reader, season, int(leaders["player_id"].iloc[0]))
         charts_shown.append(("The leading scorer's form", [Image.of(charts.player_form(form), "points by game and rolling averages")]))
