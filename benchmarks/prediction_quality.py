@@ -31,12 +31,21 @@ from nba_warehouse.project import project_variables
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_FIT, FIRST_TARGET, LAST_TARGET = 1976, 1990, 2009  # fits start with the ABA merger
+# What each part of the model is worth: config.yaml's parameters with one part switched off.
+WITHOUT = {
+    "form": {"form_variance": 0.0},
+    "late-season effects": {"late_season_variance": 0.0, "late_season_season_variance": 0.0},
+    "teams' own home courts": {"team_home_court_variance": 0.0, "team_home_court_season_variance": 0.0},
+    "back-to-backs": {"back_to_back": 0.0},
+    "playoff scale": {"playoff_scale": 1.0},
+}
 GRID = {
-    "margin_sd": (11.0, 12.0, 13.0),
-    "daily_variance": (0.03, 0.05, 0.08),
-    "season_carryover": (0.8, 0.9),
-    "probability_sd": (9.5, 10.0),
-    "back_to_back": (1.0, 1.5),
+    "margin_sd": (13.0, 14.0, 15.0),
+    "daily_variance": (0.05, 0.08),
+    "form_variance": (0.15, 0.3),
+    "season_carryover": (0.75, 0.8),
+    "probability_sd": (9.0, 9.5),
+    "back_to_back": (1.5, 2.0),
     "playoff_scale": (1.0, 1.2),
 }
 
@@ -81,10 +90,12 @@ def main() -> None:
     elo, configured = EloParameters(**variables["fivethirtyeight_elo"]), PowerParameters(**variables["power_ratings"])
     games, entries = load_games(args.history), entry_ratings()
     candidates = [replace(configured, **dict(zip(GRID, values))) for values in itertools.product(*GRID.values())]
+    ablations = [replace(configured, **changes) for changes in WITHOUT.values()]
     started = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
-        forecasts = list(pool.map(_forecast, [(games, c, elo, entries) for c in [configured, *candidates]]))
+        forecasts = list(pool.map(_forecast, [(games, c, elo, entries) for c in [configured, *ablations, *candidates]]))
     seconds = time.perf_counter() - started
+    ablated, forecasts = forecasts[1 : 1 + len(ablations)], [forecasts[0], *forecasts[1 + len(ablations) :]]
     y = games.home_won.to_numpy()
     squared = pd.DataFrame({k: (p - y) ** 2 for k, p in enumerate(forecasts[1:])})
     brier_by_season = squared.groupby(games.start_year).mean()
@@ -131,6 +142,11 @@ def main() -> None:
         print(f"{name}: Brier {overall[f'{name} brier']:.4f}, {100 * (1 - overall[f'{name} brier'] / published):.2f}% below "
               f"538 published ({published:.4f}); mean of season Brier scores {100 * (1 - per_season[f'{name} brier'].mean() / per_season['538 published brier'].mean()):.2f}% below; "
               f"worse than 538 in {worse} of {len(per_season)} seasons; accuracy {overall[f'{name} acc']:.3f} v {overall['538 published acc']:.3f}")
+    print("\nWhat each part is worth (config.yaml's parameters, one part off; Brier over the same games):")
+    for name, p in zip(WITHOUT, ablated):
+        brier = float(np.mean((p[window] - y[window]) ** 2))
+        print(f"  without {name}: {brier:.5f} ({100 * (1 - brier / published):.2f}% below 538 published; "
+              f"config.yaml {overall['ours (config.yaml) brier']:.5f})")
     print("\nParameters chosen at each origin (fit on 1976-77 to the season before):")
     for target, k in chosen.items():
         print(f"  {target}-{(target + 1) % 100:02d}: " + ", ".join(f"{n}={getattr(candidates[k], n)}" for n in GRID))

@@ -27,11 +27,11 @@ OSS_MISSING_PLAYOFF_TEAMS = {("1982-83", "LAL")}
 # against the real games (head-to-head, division, conference, point differential; see docs/decisions.md). Three pairs
 # are outside the playoffs, where the league ranks no one and ties were settled by coin flips for the draft; the
 # fourth decided only home court in a meeting that never happened. Named here, not tuned around.
-# No season simulations in the history warehouse: they are not what these tests check (tests/test_simulation.py
-# plays every era's bracket) and a first build over all history costs minutes per simulation date
-# (benchmarks/history_backfill.py times them). Every command on it uses the same setting, or SQLMesh would see a
-# changed model.
-SIMULATIONS = "0"
+# Season simulations in the history warehouse only at each season's checkpoints (1 December, the All-Star break,
+# 1 March), which the season-odds calibration needs, and at the suites' 50 runs: simulating every date of all history
+# costs minutes per simulation date (benchmarks/history_backfill.py times it), and tests/test_simulation.py plays every
+# era's bracket. Every command on it uses the same settings, or SQLMesh would see a changed model.
+SIMULATIONS = {"NBA_WAREHOUSE_SIMULATIONS": "50", "NBA_WAREHOUSE_SIMULATION_DATES": "checkpoints"}
 UNEXPLAINED_REFERENCE_RANKS = {
     ("1972-73", "MIL"): "60-22 like LAL, 3-3 against them, worse in the conference (38-12 v 40-10) and on points; reference 1st",
     ("1972-73", "LAL"): "the other side of MIL's tie; reference 2nd",
@@ -63,7 +63,7 @@ def history_warehouse(built, history: Path, tmp_path_factory: pytest.TempPathFac
     def build(warehouse: Warehouse) -> None:
         recordings = tmp_path_factory.mktemp("history") / "recordings"
         write_history(history, recordings)
-        with environment(NBA_WAREHOUSE_SIMULATIONS=SIMULATIONS):
+        with environment(**SIMULATIONS):
             succeeded(warehouse.cli("backfill", "--start", "1946-11-01", "--end", "2010-06-30", "--chunk-days", "366", "--replay", str(recordings)))
 
     return built.get("history", build)
@@ -242,6 +242,25 @@ def test_the_warehouse_elo_reproduces_fivethirtyeights_published_probabilities(h
     assert (replayed.win_probability - replayed.fte_elo_home_win_probability).abs().max() < 1e-5
 
 
+def test_season_odds_at_each_checkpoint_are_scored_against_what_happened(history_warehouse):
+    """1990-91 to 2009-10: 20 finished seasons of 27 to 30 teams (576 team-seasons); 1998-99 began in February and
+    had no All-Star game, so it has a 1 March checkpoint only. Every checkpoint's odds beat the base rate (the share
+    that made the playoffs, or won the title, said of every team), and the playoff odds sharpen as the season goes on
+    (the title, one team a season, is too rare in 20 seasons to order the checkpoints)."""
+    rows = history_warehouse.query(
+        "select checkpoint, outcome, sum(team_seasons), max(seasons), max(brier_score) from marts.season_odds_calibration group by all"
+    )
+    scored = {(checkpoint, outcome): (teams, seasons, brier) for checkpoint, outcome, teams, seasons, brier in rows}
+    for outcome in ("playoffs", "title"):
+        assert scored["1 March", outcome][:2] == (576, 20)
+        assert scored["1 December", outcome][:2] == scored["All-Star break", outcome][:2] == (576 - 29, 19)
+    for (checkpoint, outcome), (_, _, brier) in sorted(scored.items()):
+        print(f"{checkpoint:>14} {outcome:>8}: Brier {brier:.4f}")
+    base_rate = {"playoffs": 16 * 20 / 576, "title": 20 / 576}
+    assert all(brier < base_rate[outcome] * (1 - base_rate[outcome]) for (_, outcome), (_, _, brier) in scored.items())
+    assert scored["1 March", "playoffs"][2] < scored["All-Star break", "playoffs"][2] < scored["1 December", "playoffs"][2]
+
+
 def test_relocations_and_renames_are_versions_of_one_team(history_warehouse):
     """The NBA's ids keep a franchise through its moves (../shared/history/README.md): the Lakers from Minneapolis,
     the 76ers from Syracuse, the Kings from Rochester by way of Cincinnati and Kansas City."""
@@ -280,7 +299,7 @@ def test_the_report_and_the_notebook_show_a_season_with_or_without_conferences(h
     """Before 1970-71 the tables are the divisions (Eastern and Western, 9 teams), with no simulations; after, the
     conferences with their odds. The data is labelled as derived."""
     warehouse = history_warehouse.copy(tmp_path / "history")  # the notebook's %plan dev adds an environment
-    with environment(NBA_WAREHOUSE_SIMULATIONS=SIMULATIONS, NBA_WAREHOUSE_SEASON=season):
+    with environment(**SIMULATIONS, NBA_WAREHOUSE_SEASON=season):
         result = warehouse.cli("report", "--season", season, "--out", str(tmp_path / "report"))
         executed = execute_notebook(nbformat.read(NOTEBOOK, as_version=4), warehouse)
     assert result.returncode == 0, result.stderr
@@ -289,6 +308,7 @@ def test_the_report_and_the_notebook_show_a_season_with_or_without_conferences(h
     for group in groups:
         assert f"<caption>{group}</caption>" in page
     assert "DERIVED" in page and f"{groups[0]} wins above .500 by date" in page
+    assert "reliability of simulated playoff and title odds" in page  # every finished season since 1990-91, whichever is shown
     text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
     assert f"{season} regular season" in text and "DERIVED" in text
     tables = [o["data"]["text/html"] for c in executed.cells if c.cell_type == "code" for o in c.outputs if "text/html" in o.get("data", {}) and "<caption>" in o["data"]["text/html"]]

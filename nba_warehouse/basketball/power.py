@@ -4,8 +4,11 @@ margins (after Glickman and Stern's model for NFL scores) updated by a Kalman fi
 Where Elo moves two ratings after a game, the filter keeps the covariance of every team's strength in the
 season, so a win over a team that later proves strong is worth more in hindsight, and it knows how uncertain
 each rating is: a new season, or a long gap, widens the uncertainty and the next results count for more.
-Besides the strengths, the state holds the league's home-court edge and each team's own home-court edge
-(altitude, travel, crowds), both learned from the games. A back-to-back costs a fixed number of points.
+Besides each team's lasting strength the state holds its form (a short-lived swing, such as an injury or a
+slump, that fades within weeks), its own home-court edge (altitude, travel, crowds), the league's home-court
+edge, and two late-season effects: how much teams with a losing record (resting, developing, drafting) and
+teams with the best records (resting for the playoffs) play below their strength in the last weeks. All are
+learned from the games as they come. A back-to-back costs a fixed number of points.
 
 The parameters are the SQLMesh variable ``power_ratings`` (config.yaml), chosen by rolling-origin validation
 over 1976-77 to 2009-10 (benchmarks/prediction_quality.py, docs/decisions.md).
@@ -21,7 +24,11 @@ import pandas as pd
 from scipy import special
 
 from nba_warehouse.basketball.elo import EloParameters
-from nba_warehouse.nba import PLAYOFFS
+from nba_warehouse.nba import PLAYOFFS, REGULAR_SEASON
+
+LEAGUE_STATES = 3  # the league's home edge, the late-season losing-record effect, the late-season best-record effect
+LATE_SEASON_GAMES = 12  # a team's last games of the regular season count as late
+LOSING_RECORD, BEST_RECORD = 0.4, 0.65  # win shares below and above which a late game is affected
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,8 @@ class PowerParameters:
     margin_sd: float  # a game's margin around its expected value, as the update sees it
     probability_sd: float  # the same spread as the win probability uses (margins are heavy-tailed)
     daily_variance: float  # how far a strength drifts per day within a season
+    form_variance: float  # how far form moves per day
+    form_persistence: float  # share of form left after a day
     season_carryover: float  # share of a strength (and of its covariance) kept into the next season
     season_variance: float  # uncertainty a new season adds to every strength
     new_team_variance: float  # uncertainty of a team's first strength
@@ -38,22 +47,25 @@ class PowerParameters:
     team_home_court_variance: float  # a team's own home-court edge: starts at zero with this uncertainty
     team_home_court_season_variance: float
     team_home_court_carryover: float
+    late_season_variance: float  # the late-season effects: start at zero with this uncertainty
+    late_season_season_variance: float
     back_to_back: float  # points a team loses on the second night of a back-to-back
     max_margin: float  # margins beyond this count as this (garbage time)
     playoff_scale: float  # strength differences count this much more in the playoffs
 
 
 class PowerRatings:
-    """The filter's state over the teams of the current season: strengths, their home-court edges and the
-    league's, with one covariance matrix over all of them."""
+    """The filter's state over the n teams of the current season, one covariance matrix over all of it:
+    strengths [0, n), home-court edges [n, 2n), form [2n, 3n), then the league's states."""
 
     def __init__(self, parameters: PowerParameters, elo: EloParameters, entry_ratings: dict[tuple[int, int], float], first_loaded_season: str):
         self.p, self.elo, self.entry_ratings, self.first_loaded_season = parameters, elo, entry_ratings, first_loaded_season
         self.season: str | None = None
         self.day: int | None = None
         self.teams: dict[int, int] = {}
-        self.x = np.array([parameters.home_court])
-        self.cov = np.array([[parameters.home_court_variance]])
+        p = parameters
+        self.x = np.array([p.home_court, 0.0, 0.0])
+        self.cov = np.diag([p.home_court_variance, p.late_season_variance, p.late_season_variance])
 
     def _opening(self, team: int, season: str) -> float:
         """A team's first strength: Elo's opening rule (new, from another league, or unknown history) in points."""
@@ -61,20 +73,21 @@ class PowerRatings:
         return (rating - self.elo.mean) / self.elo.points_per_rating
 
     def _open_season(self, season: str, teams: t.Iterable[int]) -> None:
-        """Carry the known teams into ``season`` (regressed toward average, uncertainty widened) and add the new."""
+        """Carry the known teams into ``season`` (strengths regressed toward average, form forgotten, uncertainty
+        widened) and add the new ones."""
         p, old = self.p, self.teams
         new = {team: i for i, team in enumerate(sorted(teams))}
-        n = len(new)
-        x, cov = np.zeros(2 * n + 1), np.zeros((2 * n + 1, 2 * n + 1))
+        n, m = len(new), len(old)
+        x, cov = np.zeros(3 * n + LEAGUE_STATES), np.zeros((3 * n + LEAGUE_STATES, 3 * n + LEAGUE_STATES))
+        league, old_league = np.arange(3 * n, 3 * n + LEAGUE_STATES), np.arange(3 * m, 3 * m + LEAGUE_STATES)
         kept = [(i, old[team]) for team, i in new.items() if team in old]
-        if kept:
-            to, fro = (np.array(a) for a in zip(*kept))
-            m = len(old)
-            dest, src = np.r_[to, n + to], np.r_[fro, m + fro]
-            scale = np.r_[np.full(len(to), p.season_carryover), np.full(len(to), p.team_home_court_carryover)]
-            x[dest] = scale * self.x[src]
-            cov[np.ix_(dest, dest)] = np.outer(scale, scale) * self.cov[np.ix_(src, src)]
-            cov[dest, -1] = cov[-1, dest] = scale * self.cov[src, -1]
+        to, fro = (np.array(a, dtype=int) for a in zip(*kept)) if kept else (np.zeros(0, int), np.zeros(0, int))
+        dest, src = np.r_[to, n + to, league], np.r_[fro, m + fro, old_league]
+        scale = np.r_[np.full(len(to), p.season_carryover), np.full(len(to), p.team_home_court_carryover), np.ones(LEAGUE_STATES)]
+        x[dest] = scale * self.x[src]
+        cov[np.ix_(dest, dest)] = np.outer(scale, scale) * self.cov[np.ix_(src, src)]
+        if self.season is not None:
+            cov[league, league] += [p.home_court_season_variance, p.late_season_season_variance, p.late_season_season_variance]
         for team, i in new.items():
             if team in old:
                 cov[i, i] += p.season_variance
@@ -83,46 +96,57 @@ class PowerRatings:
                 x[i] = self._opening(team, season)
                 cov[i, i] = p.new_team_variance
                 cov[n + i, n + i] = p.team_home_court_variance
-        x[-1], cov[-1, -1] = self.x[-1], self.cov[-1, -1] + (p.home_court_season_variance if self.season else 0.0)
         self.x, self.cov, self.teams, self.season = x, cov, new, season
 
     def advance(self, season: str, day: int, season_teams: t.Callable[[], t.Iterable[int]]) -> None:
+        """Move the state to ``day``: into a new season, or let strengths drift and form fade since the last day."""
         if season != self.season:
             self._open_season(season, season_teams())
         elif self.day is not None and day > self.day:
-            n = len(self.teams)
-            self.cov[np.arange(n), np.arange(n)] += self.p.daily_variance * (day - self.day)
+            n, days = len(self.teams), day - self.day
+            self.cov[np.arange(n), np.arange(n)] += self.p.daily_variance * days
+            form, fade = np.arange(2 * n, 3 * n), self.p.form_persistence**days
+            self.x[form] *= fade
+            self.cov[form, :] *= fade
+            self.cov[:, form] *= fade
+            self.cov[form, form] += self.p.form_variance * (1 - fade**2) / (1 - self.p.form_persistence**2)
         self.day = day
 
-    def _design(self, home: int, away: int, neutral: bool) -> tuple[np.ndarray, np.ndarray]:
-        """The state entries a game's margin depends on, and how: the host's strength minus the visitor's, plus
-        (unless neutral) the league's home edge, the host's own and the visitor's own road handicap."""
+    def _design(self, home: int, away: int, neutral: bool, late: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+        """The state entries a game's margin depends on, and how: the host's strength and form minus the visitor's,
+        the late-season effects (``late``: host's flag minus visitor's), and unless neutral the league's home edge,
+        the host's own and the visitor's own road handicap."""
         n, i, j = len(self.teams), self.teams[home], self.teams[away]
-        if neutral:
-            return np.array([i, j]), np.array([1.0, -1.0])
-        return np.array([i, j, n + i, n + j, 2 * n]), np.array([1.0, -1.0, 1.0, 1.0, 1.0])
+        index = [i, j, 2 * n + i, 2 * n + j, 3 * n + 1, 3 * n + 2]
+        weights = [1.0, -1.0, 1.0, -1.0, *late]
+        if not neutral:
+            index += [n + i, n + j, 3 * n]
+            weights += [1.0, 1.0, 1.0]
+        return np.array(index), np.array(weights)
 
-    def predict(self, home: int, away: int, neutral: bool, rest_edge: float) -> tuple[float, float]:
+    def predict(self, home: int, away: int, neutral: bool, late: tuple[float, float], rest_edge: float) -> tuple[float, float]:
         """Expected home margin and the variance of the ratings behind it."""
-        index, weights = self._design(home, away, neutral)
+        index, weights = self._design(home, away, neutral, late)
         margin = float(weights @ self.x[index]) + self.p.back_to_back * rest_edge
         return margin, float(weights @ self.cov[np.ix_(index, index)] @ weights)
 
-    def update(self, home: int, away: int, neutral: bool, rest_edge: float, margin: int) -> None:
-        index, weights = self._design(home, away, neutral)
+    def update(self, home: int, away: int, neutral: bool, late: tuple[float, float], rest_edge: float, margin: int) -> None:
+        index, weights = self._design(home, away, neutral, late)
         expected = float(weights @ self.x[index]) + self.p.back_to_back * rest_edge
         spread = self.cov[:, index] @ weights
         gain = spread / (self.p.margin_sd**2 + float(weights @ spread[index]))
         self.x += gain * (float(np.clip(margin, -self.p.max_margin, self.p.max_margin)) - expected)
         self.cov -= np.outer(gain, spread)
 
-    def strength(self, team: int) -> tuple[float, float]:
-        """A team's strength and its standard deviation, in points against an average team."""
-        i = self.teams[team]
-        return float(self.x[i]), float(np.sqrt(self.cov[i, i]))
+    def strength(self, team: int) -> float:
+        """A team's strength and form, in points against an average team."""
+        n, i = len(self.teams), self.teams[team]
+        return float(self.x[i] + self.x[2 * n + i])
 
-    def home_court_of(self, team: int) -> float:
-        return float(self.x[-1] + self.x[len(self.teams) + self.teams[team]])
+    def home_court(self, home: int, away: int) -> float:
+        """Points the site is worth to the host: the league's edge, the host's own and the visitor's road handicap."""
+        n = len(self.teams)
+        return float(self.x[3 * n] + self.x[n + self.teams[home]] + self.x[n + self.teams[away]])
 
 
 def rest_edges(games: pd.DataFrame) -> np.ndarray:
@@ -135,6 +159,31 @@ def rest_edges(games: pd.DataFrame) -> np.ndarray:
     return edges
 
 
+def late_season_flags(games: pd.DataFrame) -> np.ndarray:
+    """Per game, (losing record, best record): the host's flag minus the visitor's, where a team is flagged in its
+    last LATE_SEASON_GAMES regular-season games (played and scheduled) when its win share so far is below
+    LOSING_RECORD or above BEST_RECORD."""
+    regular = (games.game_type == REGULAR_SEASON).to_numpy()
+    sides = [games.loc[regular, ["season", side]].set_axis(["season", "team"], axis=1) for side in ("home_team_id", "away_team_id")]
+    season_games = pd.concat(sides).groupby(["season", "team"]).size().to_dict()
+    record: dict[tuple[str, int], tuple[int, int]] = {}
+    flags = np.zeros((len(games), 2))
+    rows = zip(regular, games.season, games.home_team_id, games.away_team_id, games.home_pts, games.away_pts)
+    for k, (is_regular, season, home, away, home_pts, away_pts) in enumerate(rows):
+        if not is_regular:
+            continue
+        for team, sign in ((home, 1.0), (away, -1.0)):
+            wins, losses = record.get((season, team), (0, 0))
+            if wins + losses and season_games[season, team] - wins - losses <= LATE_SEASON_GAMES:
+                share = wins / (wins + losses)
+                flags[k] += sign * np.array([share < LOSING_RECORD, share > BEST_RECORD])
+        if not pd.isna(home_pts):
+            for team, won in ((home, home_pts > away_pts), (away, away_pts > home_pts)):
+                wins, losses = record.get((season, team), (0, 0))
+                record[season, team] = (wins + won, losses + (not won))
+    return flags
+
+
 def predict(games: pd.DataFrame, parameters: PowerParameters, elo: EloParameters, entry_ratings: dict[tuple[int, int], float]) -> pd.DataFrame:
     """Walk the games in order (played ones have ``home_pts``; the rest are still to come), predicting each from
     the ratings before its date and updating with each result. One row per game, in the order given."""
@@ -143,14 +192,14 @@ def predict(games: pd.DataFrame, parameters: PowerParameters, elo: EloParameters
     season_teams = teams.groupby("season").team.agg(set).to_dict()
     ratings = PowerRatings(parameters, elo, entry_ratings, games.season.min() if len(games) else "")
     rows = []
-    for game, rest in zip(games.itertuples(index=False), rest_edges(games)):
+    for game, rest, late in zip(games.itertuples(index=False), rest_edges(games), late_season_flags(games)):
         ratings.advance(game.season, game.day, lambda: season_teams[game.season])
-        neutral = bool(game.is_neutral_site)
-        margin, variance = ratings.predict(game.home_team_id, game.away_team_id, neutral, rest)
-        home, away = ratings.strength(game.home_team_id)[0], ratings.strength(game.away_team_id)[0]
-        rows.append((home, away, margin - home + away - parameters.back_to_back * rest, rest, margin, variance))
+        neutral, late = bool(game.is_neutral_site), (float(late[0]), float(late[1]))
+        margin, variance = ratings.predict(game.home_team_id, game.away_team_id, neutral, late, rest)
+        home_court = 0.0 if neutral else ratings.home_court(game.home_team_id, game.away_team_id)
+        rows.append((ratings.strength(game.home_team_id), ratings.strength(game.away_team_id), home_court, rest, margin, variance))
         if not pd.isna(game.home_pts):
-            ratings.update(game.home_team_id, game.away_team_id, neutral, rest, int(game.home_pts - game.away_pts))
+            ratings.update(game.home_team_id, game.away_team_id, neutral, late, rest, int(game.home_pts - game.away_pts))
     out = pd.DataFrame(rows, columns=["home_power", "away_power", "home_court", "rest_edge", "predicted_home_margin", "variance"])
     scale = np.where(games.game_type.to_numpy() == PLAYOFFS, parameters.playoff_scale, 1.0)
     out["home_win_probability"] = special.ndtr(scale * out.predicted_home_margin / np.sqrt(parameters.probability_sd**2 + out.variance))
