@@ -242,6 +242,41 @@ def test_the_warehouse_elo_reproduces_fivethirtyeights_published_probabilities(h
     assert (replayed.win_probability - replayed.fte_elo_home_win_probability).abs().max() < 1e-5
 
 
+def test_the_forecasts_beat_fivethirtyeights_published_elo_from_1990_91_to_2009_10(history_warehouse, history):
+    """On exactly the games FiveThirtyEight published a probability for: a mean Brier score at least 1% lower, and
+    worse in no more than 5 of the 20 seasons. marts.prediction_quality holds the same comparison per season for the
+    warehouse's own baselines."""
+    published = _published_games(history)
+    ours = pd.DataFrame(
+        history_warehouse.query(
+            """
+            select game_date::varchar, home_team_id, away_team_id, home_win_probability,
+                   row_number() over (partition by game_date, home_team_id, away_team_id order by game_id) - 1
+            from marts.game_predictions where season between '1990-91' and '2009-10'
+            """
+        ),
+        columns=["game_date", "home_team_id", "away_team_id", "warehouse", "occurrence"],
+    )
+    games = published[published.season.between("1990-91", "2009-10")].merge(ours, on=["game_date", "home_team_id", "away_team_id", "occurrence"], validate="one_to_one")
+    assert len(games) == published.season.between("1990-91", "2009-10").sum() == 24_688
+    home_won = (games.home_pts > games.away_pts).astype(int)
+    brier = pd.DataFrame({
+        "ours": (games.warehouse - home_won) ** 2, "fivethirtyeight": (games.fte_elo_home_win_probability - home_won) ** 2, "season": games.season,
+    })  # fmt: skip
+    by_season = brier.groupby("season").mean()
+    worse = by_season[by_season.ours > by_season.fivethirtyeight]
+    improvement = 1 - brier.ours.mean() / brier.fivethirtyeight.mean()
+    accuracy = (((games.warehouse >= 0.5).astype(int) == home_won).mean(), ((games.fte_elo_home_win_probability >= 0.5).astype(int) == home_won).mean())
+    print(f"Brier {brier.ours.mean():.4f} v FiveThirtyEight's {brier.fivethirtyeight.mean():.4f} ({improvement:.2%} lower); "
+          f"accuracy {accuracy[0]:.3f} v {accuracy[1]:.3f}; worse in {len(worse)} of 20 seasons {sorted(worse.index)}")
+    assert improvement >= 0.01
+    assert len(worse) <= 5
+    quality = history_warehouse.query(
+        "select forecaster, count(*), sum(games) from marts.prediction_quality where season between '1990-91' and '2009-10' group by all"
+    )
+    assert sorted(quality) == [(f, 20, 24_688) for f in ("fivethirtyeight_elo", "home_team_always", "power_ratings")]
+
+
 def test_season_odds_at_each_checkpoint_are_scored_against_what_happened(history_warehouse):
     """1990-91 to 2009-10: 20 finished seasons of 27 to 30 teams (576 team-seasons); 1998-99 began in February and
     had no All-Star game, so it has a 1 March checkpoint only. Every checkpoint's odds beat the base rate (the share
