@@ -12,7 +12,6 @@ the summary and the parameters each origin chose.
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 import os
 import platform
@@ -25,8 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nba_warehouse.basketball.elo import EloParameters, rate
+from nba_warehouse.basketball.elo import EloParameters, entry_ratings, rate
 from nba_warehouse.basketball.power import PowerParameters, predict
+from nba_warehouse.offline.history import games_frame
 from nba_warehouse.project import project_variables
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,19 +48,6 @@ GRID = {
     "back_to_back": (1.5, 2.0),
     "playoff_scale": (1.0, 1.2),
 }
-
-
-def load_games(history: Path) -> pd.DataFrame:
-    games = pd.read_csv(history / "games.csv.gz")
-    return games.assign(
-        game_id=games.index.map("{:05d}".format), is_neutral_site=games.neutral == 1, start_year=games.season.str[:4].astype(int),
-        home_won=(games.home_pts > games.away_pts).astype(int),
-    )  # fmt: skip
-
-
-def entry_ratings() -> dict[tuple[int, int], float]:
-    with (REPO / "seeds" / "elo_entry_ratings.csv").open() as handle:
-        return {(int(r["team_id"]), int(r["first_season"])): float(r["elo_rating"]) for r in csv.DictReader(handle)}
 
 
 def _forecast(args: tuple[pd.DataFrame, PowerParameters, EloParameters, dict]) -> np.ndarray:
@@ -88,7 +75,8 @@ def main() -> None:
         sys.exit(f"prediction_quality: no games.csv.gz in {args.history}: expected the shared history folder (--history)")
     variables = project_variables(REPO)
     elo, configured = EloParameters(**variables["fivethirtyeight_elo"]), PowerParameters(**variables["power_ratings"])
-    games, entries = load_games(args.history), entry_ratings()
+    games = games_frame(args.history)
+    entries = entry_ratings(pd.read_csv(REPO / "seeds" / "elo_entry_ratings.csv"))
     candidates = [replace(configured, **dict(zip(GRID, values))) for values in itertools.product(*GRID.values())]
     ablations = [replace(configured, **changes) for changes in WITHOUT.values()]
     started = time.perf_counter()

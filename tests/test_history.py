@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from conftest import NOTEBOOK, REPO, Warehouse, environment, execute_notebook, succeeded
-from nba_warehouse.basketball.elo import EloParameters, rate
+from nba_warehouse.basketball.elo import EloParameters, entry_ratings, rate
 from nba_warehouse.basketball.eras import era
-from nba_warehouse.offline.history import derived_line, write_history
+from nba_warehouse.offline.history import derived_line, games_frame, write_history
 from nba_warehouse.project import project_variables
 
 pytestmark = pytest.mark.xdist_group("history")
@@ -174,18 +174,14 @@ def test_standings_at_the_end_of_every_regular_season_equal_the_league_history(h
 
 
 def _published_games(history: Path) -> pd.DataFrame:
-    games = pd.read_csv(history / "games.csv.gz")
-    return games.assign(
-        game_id=games.index.map("{:05d}".format), is_neutral_site=games.neutral == 1,  # bbref_game_id repeats for 4 doubleheaders
-        occurrence=games.groupby(["game_date", "home_team_id", "away_team_id"]).cumcount(),
-    )  # fmt: skip
+    games = games_frame(history)
+    return games.assign(occurrence=games.groupby(["game_date", "home_team_id", "away_team_id"]).cumcount())
 
 
 def _fivethirtyeight_configuration() -> tuple[EloParameters, dict[tuple[int, int], float]]:
     """The named variable set in config.yaml and the entry-rating seed: what the warehouse's Elo runs with."""
     parameters = EloParameters(**project_variables(REPO)["fivethirtyeight_elo"])
-    entries = {(int(r["team_id"]), int(r["first_season"])): float(r["elo_rating"]) for r in _csv(REPO / "seeds" / "elo_entry_ratings.csv")}
-    return parameters, entries
+    return parameters, entry_ratings(pd.read_csv(REPO / "seeds" / "elo_entry_ratings.csv"))
 
 
 def test_the_entry_rating_seed_holds_fivethirtyeights_ratings_of_teams_from_other_leagues(history):

@@ -10,7 +10,7 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from nba_warehouse.basketball.elo import EloParameters, rate
+from nba_warehouse.basketball.elo import EloParameters, entry_ratings, rate
 from nba_warehouse.nba import RATED_GAME_TYPES
 
 GRAIN = ["team_id", "game_id"]
@@ -72,9 +72,8 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         order by game_date, game_id
         """
     )
-    entries = context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}")
-    entry_ratings = {(r.team_id, r.first_season): r.elo_rating for r in entries.itertuples(index=False)}
-    rows = [row for row in rate(games, parameters, entry_ratings) if start.date() <= row["game_date"] <= end.date()]
+    entries = entry_ratings(context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
+    rows = [row for row in rate(games, parameters, entries) if start.date() <= row["game_date"] <= end.date()]
     if rows:
         yield pd.DataFrame(rows)
 

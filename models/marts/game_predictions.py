@@ -11,7 +11,7 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from nba_warehouse.basketball.elo import EloParameters
+from nba_warehouse.basketball.elo import EloParameters, entry_ratings
 from nba_warehouse.basketball.power import PowerParameters, predict
 from nba_warehouse.nba import RATED_GAME_TYPES
 
@@ -105,13 +105,12 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         order by games.game_date, games.game_id
         """
     )
-    entries = context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}")
-    entry_ratings = {(r.team_id, r.first_season): r.elo_rating for r in entries.itertuples(index=False)}
-    forecast = predict(games, power, elo, entry_ratings)
+    entries = entry_ratings(context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
+    forecast = predict(games, power, elo, entries)
     first_loaded = games.season.min() if len(games) else ""
     home_elo, away_elo = (
         np.array([
-            elo.entering(rating, rating_season, season, elo.opening(season, first_loaded, entry_ratings.get((team, int(season[:4])))))
+            elo.entering(rating, rating_season, season, elo.opening(season, first_loaded, entries.get((team, int(season[:4])))))
             for team, rating, rating_season, season in zip(games[f"{side}_team_id"], games[f"{side}_rating"], games[f"{side}_rating_season"], games.season)
         ])
         for side in ("home", "away")

@@ -65,6 +65,11 @@ class EloParameters:
         return self.k * multiplier * ((1.0 if home_won else 0.0) - self.win_probability(edge))
 
 
+def entry_ratings(seed: pd.DataFrame) -> dict[tuple[int, int], float]:
+    """seeds.elo_entry_ratings (or its CSV) as the lookup ``opening`` takes: (team_id, first season's start year)."""
+    return {(int(r.team_id), int(r.first_season)): float(r.elo_rating) for r in seed.itertuples(index=False)}
+
+
 def rate(games: pd.DataFrame, parameters: EloParameters, entry_ratings: dict[tuple[int, int], float]) -> t.Iterator[dict[str, t.Any]]:
     """Play the games in order, yielding both teams' rows for each."""
     ratings: dict[int, tuple[float | None, str | None]] = {}

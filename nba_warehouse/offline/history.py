@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from nba_warehouse.nba import GAME_ID_PREFIX, PLAYOFFS, REGULAR_SEASON, parse_season, season_label, unkept_statistics
 from nba_warehouse.offline.recordings import RecordingFolder
 from nba_warehouse.offline.synth import TEAM_LOG_HEADERS, Game, SeasonOutput, Team, box_line, write_season
@@ -52,6 +54,17 @@ def derived_line(points: int, opponent_points: int, start_year: int) -> dict[str
     })  # fmt: skip
     line.update(MIN=240, PLUS_MINUS=points - opponent_points)
     return {header: None if header in unkept else value for header, value in line.items()}
+
+
+def games_frame(history: Path) -> pd.DataFrame:
+    """The shared games as a frame in the warehouse's terms (``is_neutral_site``, ``home_won``, ``start_year``), with
+    FiveThirtyEight's columns kept and a unique ``game_id`` in file order (``bbref_game_id`` repeats for 4
+    doubleheaders), for comparisons outside the warehouse."""
+    games = pd.read_csv(history / "games.csv.gz")
+    return games.assign(
+        game_id=games.index.map("{:05d}".format), is_neutral_site=games.neutral == 1, start_year=games.season.str[:4].astype(int),
+        home_won=(games.home_pts > games.away_pts).astype(int),
+    )  # fmt: skip
 
 
 def write_history(history: Path, out: Path, first_season: str = "1946-47", last_season: str = "2009-10") -> str:
