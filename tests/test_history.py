@@ -255,7 +255,7 @@ def test_the_forecasts_beat_fivethirtyeights_published_elo_from_1990_91_to_2009_
     )
     games = published[published.season.between("1990-91", "2009-10")].merge(ours, on=["game_date", "home_team_id", "away_team_id", "occurrence"], validate="one_to_one")
     assert len(games) == published.season.between("1990-91", "2009-10").sum() == 24_688
-    home_won = (games.home_pts > games.away_pts).astype(int)
+    home_won = games.home_won
     brier = pd.DataFrame({
         "ours": (games.warehouse - home_won) ** 2, "fivethirtyeight": (games.fte_elo_home_win_probability - home_won) ** 2, "season": games.season,
     })  # fmt: skip

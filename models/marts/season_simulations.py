@@ -85,7 +85,11 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         return  # simulations turned off: a quick first build of all history
     if settings["dates"] not in SIMULATION_DATES:
         raise ValueError(f"season_simulations dates (NBA_WAREHOUSE_SIMULATION_DATES): expected one of {', '.join(SIMULATION_DATES)}, got {settings['dates']!r}")
-    checkpoints = set(pd.to_datetime(context.fetchdf(f"select as_of_date from {context.resolve_table('marts.season_checkpoints')}").as_of_date).dt.date)
+    checkpoints = (
+        set(pd.to_datetime(context.fetchdf(f"select as_of_date from {context.resolve_table('marts.season_checkpoints')}").as_of_date).dt.date)
+        if settings["dates"] == "checkpoints"
+        else None
+    )
     games_table, schedule = context.resolve_table("core.fct_games"), context.resolve_table("staging.schedule")
     seasons = f"""
         select distinct season from {games_table}
@@ -119,7 +123,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         if not era(start_year).has_conferences or aligned.empty or not set(season_games.home_team_id) | set(season_games.away_team_id) <= set(aligned.index):
             continue
         played_dates = sorted(set(season_games.game_date[season_games.home_pts.notna()]))
-        for as_of in (d for d in played_dates if start.date() <= d <= end.date() and (settings["dates"] == "every" or d in checkpoints)):
+        for as_of in (d for d in played_dates if start.date() <= d <= end.date() and (checkpoints is None or d in checkpoints)):
             season_state = _season_as_of(season, start_year, season_games, aligned, ratings, parameters, as_of)
             outcome = simulate(season_state, parameters, int(settings["runs"]), int(settings["seed"]) + as_of.toordinal())
             frames.append(_summary(season, as_of, season_state, outcome))

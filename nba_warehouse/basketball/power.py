@@ -149,6 +149,11 @@ class PowerRatings:
         return float(self.x[3 * n] + self.x[n + self.teams[home]] + self.x[n + self.teams[away]])
 
 
+def _team_games(games: pd.DataFrame) -> pd.DataFrame:
+    """One (season, team) row per team per game: each game's host and its visitor."""
+    return pd.concat([games[["season", side]].set_axis(["season", "team"], axis=1) for side in ("home_team_id", "away_team_id")])
+
+
 def rest_edges(games: pd.DataFrame) -> np.ndarray:
     """Per game, +1 when only the visitor plays on the second night of a back-to-back, -1 when only the host does."""
     last: dict[int, int] = {}
@@ -164,8 +169,7 @@ def late_season_flags(games: pd.DataFrame) -> np.ndarray:
     last LATE_SEASON_GAMES regular-season games (played and scheduled) when its win share so far is below
     LOSING_RECORD or above BEST_RECORD."""
     regular = (games.game_type == REGULAR_SEASON).to_numpy()
-    sides = [games.loc[regular, ["season", side]].set_axis(["season", "team"], axis=1) for side in ("home_team_id", "away_team_id")]
-    season_games = pd.concat(sides).groupby(["season", "team"]).size().to_dict()
+    season_games = _team_games(games[regular]).groupby(["season", "team"]).size().to_dict()
     record: dict[tuple[str, int], tuple[int, int]] = {}
     flags = np.zeros((len(games), 2))
     rows = zip(regular, games.season, games.home_team_id, games.away_team_id, games.home_pts, games.away_pts)
@@ -188,8 +192,7 @@ def predict(games: pd.DataFrame, parameters: PowerParameters, elo: EloParameters
     """Walk the games in order (played ones have ``home_pts``; the rest are still to come), predicting each from
     the ratings before its date and updating with each result. One row per game, in the order given."""
     games = games.assign(day=pd.to_datetime(games.game_date).map(pd.Timestamp.toordinal))
-    teams = pd.concat([games[["season", side]].set_axis(["season", "team"], axis=1) for side in ("home_team_id", "away_team_id")])
-    season_teams = teams.groupby("season").team.agg(set).to_dict()
+    season_teams = _team_games(games).groupby("season").team.agg(set).to_dict()
     ratings = PowerRatings(parameters, elo, entry_ratings, games.season.min() if len(games) else "")
     rows = []
     for game, rest, late in zip(games.itertuples(index=False), rest_edges(games), late_season_flags(games)):
