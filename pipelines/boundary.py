@@ -3,7 +3,8 @@
 Each batch (one table, season, season type and date window) is loaded whole
 or not at all: a request that failed for good, or a batch that fails its
 expectation suite, is recorded and skipped so it neither half-loads nor blocks
-the other batches of the run. A failing body stays in the landing archive,
+the other batches of the run. Batches are fetched ahead and validated several
+at a time, each still against its own request. A failing body stays in the landing archive,
 marked quarantined with its validation beside it; replays skip it, and the
 next clean fetch of the same window loads normally.
 """
@@ -12,15 +13,31 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
-from pipelines.contract import to_arrow
+from nba_warehouse.offline.recordings import Recording
+from pipelines.contract import raw_frame, to_arrow
 from pipelines.quality import QualityGate, Scope, Validation
 from pipelines.stats_http import StatsClient, StatsRequestError
+
+# Batches are validated together up to about this many rows: large enough that a suite run's fixed cost is
+# small beside its rows, small enough that holding them costs little memory.
+ROWS_PER_VALIDATION = 200_000
+
+Request = tuple[Scope, Callable[[], dict[str, Any]]]
+
+
+@dataclass
+class _Fetched:
+    scope: Scope
+    headers: list[str]
+    rows: list[list[Any]]
+    archived: Recording | None
 
 
 @dataclass
@@ -31,26 +48,46 @@ class Boundary:
     errors: list[str] = field(default_factory=list)
     rows_fetched: Counter[str] = field(default_factory=Counter)
 
-    def admit(self, scope: Scope, fetch: Callable[[], dict[str, Any]]) -> pa.Table | None:
-        """The batch to load, typed by the contract; None when it was empty, or failed and was recorded."""
+    def admit(self, requests: Iterable[Request]) -> Iterator[tuple[Scope, pa.Table]]:
+        """Fetch each request and yield the batches that pass, typed by the contract, in the order asked; an
+        empty batch yields nothing, a failed one is recorded."""
+        fetched: list[_Fetched] = []
+        for scope, fetch in requests:
+            batch = self._fetch(scope, fetch)
+            fetched += [batch] if batch else []
+            if sum(len(b.rows) for b in fetched) >= ROWS_PER_VALIDATION:
+                yield from self._settle(fetched)
+                fetched = []
+        yield from self._settle(fetched)
+
+    def _fetch(self, scope: Scope, fetch: Callable[[], dict[str, Any]]) -> _Fetched | None:
         try:
             result = fetch()
         except StatsRequestError as exc:
             self.errors.append(f"{scope}: {exc}")
             return None
         self.rows_fetched[scope.table] += len(result["data"])
-        if not result["data"]:
-            return None
-        validation = self.gate.validate(scope, result["headers"], result["data"])
-        self.validations.append(validation)
-        if validation.success:
-            return to_arrow(scope.table, result["headers"], result["data"])
-        self._quarantine(validation)
-        self.errors.append(f"quarantined {validation.summary()}")
-        return None
+        return _Fetched(scope, result["headers"], result["data"], self.client.last_archived) if result["data"] else None
 
-    def _quarantine(self, validation: Validation) -> None:
-        archive, entry = self.client.archive, self.client.last_archived
+    def _settle(self, fetched: list[_Fetched]) -> Iterator[tuple[Scope, pa.Table]]:
+        """Validate the batches of each table and headers together, then yield those that passed."""
+        groups: dict[tuple[str, tuple[str, ...]], list[_Fetched]] = {}
+        for batch in fetched:
+            groups.setdefault((batch.scope.table, tuple(batch.headers)), []).append(batch)
+        for (table, headers), group in groups.items():
+            raw = raw_frame(list(headers), [row for batch in group for row in batch.rows])
+            offsets = np.cumsum([0, *(len(batch.rows) for batch in group)])
+            validations = self.gate.validate(table, raw, [(batch.scope, len(batch.rows)) for batch in group])
+            for batch, validation, first, last in zip(group, validations, offsets, offsets[1:]):
+                self.validations.append(validation)
+                if validation.success:
+                    yield batch.scope, to_arrow(table, raw.iloc[first:last])
+                else:
+                    self._quarantine(batch, validation)
+                    self.errors.append(f"quarantined {validation.summary()}")
+
+    def _quarantine(self, batch: _Fetched, validation: Validation) -> None:
+        archive, entry = self.client.archive, batch.archived
         if archive is None or entry is None:
             return
         report = entry.file.removesuffix(".json.gz") + ".validation.json"

@@ -41,6 +41,12 @@ def empty_table(table: str) -> pa.Table:
     return pa.schema([(c, ARROW_TYPES[t]) for c, t in raw_contract()[table].items()]).empty_table()
 
 
+def raw_frame(headers: list[str], rows: list[list[Any]]) -> pd.DataFrame:
+    """An API data set as a DataFrame under dlt's column names, values as sent. Built once per batch: the gate
+    checks it and ``to_arrow`` types it, since building it is most of what a large batch costs."""
+    return pd.DataFrame(rows, columns=[snake_case(h) for h in headers])
+
+
 def _cast(values: pd.Series, sql_type: str) -> pa.Array:
     if sql_type == "date":
         return pa.array(pd.to_datetime(values, format="mixed").dt.date, type=pa.date32())
@@ -48,14 +54,15 @@ def _cast(values: pd.Series, sql_type: str) -> pa.Array:
         lowered = values.map(lambda v: v if isinstance(v, bool) or v is None else str(v).lower() == "true")
         return pa.array(lowered, type=pa.bool_(), from_pandas=True)
     if sql_type == "text":
-        return pa.array(values.map(lambda v: None if v is None else str(v)), type=pa.string())
+        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+            values = values.map(lambda v: None if v is None else str(v))
+        return pa.array(values, type=pa.string(), from_pandas=True)
     return pa.array(pd.to_numeric(values), type=ARROW_TYPES[sql_type], from_pandas=True)
 
 
-def to_arrow(table: str, headers: list[str], rows: list[list[Any]]) -> pa.Table:
-    """An API data set as an Arrow table: dlt's column names, the contract's
-    types, and every column the API sent (unknown ones typed by inference)."""
-    frame = pd.DataFrame(rows, columns=[snake_case(h) for h in headers])
+def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    """A ``raw_frame`` as an Arrow table: the contract's types, and every column the API sent (unknown ones typed
+    by inference)."""
     types = raw_contract()[table]
     columns = {c: _cast(frame[c], types[c]) if c in types else pa.array(frame[c], from_pandas=True) for c in frame}
     return pa.table(columns)

@@ -39,6 +39,8 @@ class IngestResult:
     validations: list[Validation]
     errors: list[str]
     load_info: LoadInfo | None
+    # the quality gate's share of the run (its import, suites, validations, Data Docs)
+    gate_seconds: float
 
     @property
     def ok(self) -> bool:
@@ -130,12 +132,16 @@ def run_ingest(
         boundary.validations,
         boundary.errors,
         info,
+        gate.seconds,
     )
 
 
 def describe(result: IngestResult) -> str:
     loaded = ", ".join(f"{t}={n:,}" for t, n in sorted(result.rows_loaded.items())) or "no rows"
     passed = sum(v.success for v in result.validations)
-    return f"run {result.run_id}: {len(result.requests)} requests, {passed} of {len(result.validations)} batches passed validation, loaded {loaded}"
+    return (
+        f"run {result.run_id}: {len(result.requests)} requests, {passed} of {len(result.validations)} batches passed validation"
+        f" (quality gate {result.gate_seconds:.1f} s), loaded {loaded}"
+    )
 
 

@@ -1,10 +1,12 @@
 """The quality gate: a Great Expectations suite per raw table, run on every
 fetched batch before dlt loads it.
 
-Suites are built in code from the raw contract and from what was asked for
-(season, season type, dates), so a batch is checked against its own request.
-Batches are validated as pandas DataFrames: Great Expectations' SQL path
-against DuckDB fails on its metric queries in 1.24. Results go to a file
+Suites are built in code from the raw contract. What a batch was asked for
+(season, season type, dates) becomes columns beside its rows, so one suite run
+checks many batches, each against its own request: Great Expectations costs
+about half a second per run whatever its size, which per batch was most of an
+ingest. Batches are validated as pandas DataFrames: Great Expectations' SQL
+path against DuckDB fails on its metric queries in 1.24. Results go to a file
 context beside the warehouse, whose Data Docs site is the readable record.
 """
 
@@ -14,23 +16,30 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from nba_warehouse.nba import FIRST_SEASON, GAME_ID_PREFIX, GAME_LOG_TABLES, NATURAL_KEYS, parse_season, season_window
-from pipelines.contract import raw_contract, snake_case
+from pipelines.contract import raw_contract
 from pipelines.data_docs import docs_index, localise
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+_importing = time.perf_counter()
 import great_expectations as gx  # noqa: E402 - reads the variable above on import
 import great_expectations.expectations as gxe  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier, ValidationResultIdentifier  # noqa: E402
 from great_expectations.exceptions import DataContextError  # noqa: E402
+
+# part of what the gate costs a process, reported with its validations
+IMPORT_SECONDS = time.perf_counter() - _importing
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
@@ -38,7 +47,7 @@ logging.getLogger("great_expectations").setLevel(logging.ERROR)
 TYPE_NAMES = {
     "bigint": ["int", "int64", "float64"],
     "double": ["int", "float", "int64", "float64"],
-    "text": ["str"],
+    "text": ["str", "StringDtype"],
     "boolean": ["bool", "str"],
 }
 MADE_ATTEMPTED = (("fga", "fgm"), ("fg3_a", "fg3_m"), ("fta", "ftm"), ("fgm", "fg3_m"))
@@ -109,39 +118,52 @@ class Validation:
         }
 
 
-def frame(table: str, headers: list[str], rows: list[list[Any]]) -> pd.DataFrame:
-    """The batch as sent (dlt's column names, values untouched), plus the derived ``check_*``
-    columns some expectations compare against."""
-    batch = pd.DataFrame(rows, columns=[snake_case(h) for h in headers])
+def frame(table: str, raw: pd.DataFrame, batches: Sequence[tuple[Scope, int]]) -> pd.DataFrame:
+    """The batches' rows as sent (``raw``, in order; ``batches`` gives each one's request and row count), plus the
+    derived ``check_*`` columns: which batch a row came from, what its request allows, and the sums its numbers
+    must make."""
+    checked = raw.copy()
+    sizes = [rows for _, rows in batches]
+    checked["check_batch"] = np.repeat(np.arange(len(batches)), sizes)
     for column, sql_type in raw_contract()[table].items():
-        if sql_type == "date" and column in batch:
-            batch[column] = pd.to_datetime(batch[column], errors="coerce", format="mixed")
-    if {"pts", "fgm", "fg3_m", "ftm"} <= set(batch):
-        numbers = batch[["pts", "fgm", "fg3_m", "ftm"]].apply(pd.to_numeric, errors="coerce")
+        if sql_type == "date" and column in checked:
+            checked[column] = pd.to_datetime(checked[column], errors="coerce", format="mixed")
+    requests = [_request(scope) for scope, _ in batches]
+    if "game_id" in checked:
+        checked["check_game_id_prefix"] = checked.game_id.astype("string").str[:5].astype(object)
+        checked["check_requested_game_id_prefix"] = np.repeat(np.array([r[0] for r in requests], dtype=object), sizes)
+    if "game_date" in checked:
+        checked["check_first_game_date"] = np.repeat(np.array([r[1] for r in requests], dtype="datetime64[ns]"), sizes)
+        checked["check_last_game_date"] = np.repeat(np.array([r[2] for r in requests], dtype="datetime64[ns]"), sizes)
+    if {"pts", "fgm", "fg3_m", "ftm"} <= set(checked):
+        numbers = checked[["pts", "fgm", "fg3_m", "ftm"]].apply(pd.to_numeric, errors="coerce")
         # before the three-point line (1979-80) no three was made, and the league served FG3M empty
-        batch["check_pts_from_shots"] = 2 * numbers.fgm + numbers.fg3_m.fillna(0) + numbers.ftm
-    if table == "team_game_logs" and {"game_id", "pts", "wl"} <= set(batch):
-        points = pd.to_numeric(batch.pts, errors="coerce")
-        batch["check_teams_in_game"] = batch.groupby("game_id").game_id.transform("size")
-        opponent = points.groupby(batch.game_id).transform("sum") - points
-        batch["check_wl_from_score"] = (points > opponent).map({True: "W", False: "L"}).where(batch.check_teams_in_game == 2, batch.wl)
-    return batch
+        checked["check_pts_from_shots"] = 2 * numbers.fgm + numbers.fg3_m.fillna(0) + numbers.ftm
+    if table == "team_game_logs" and {"game_id", "pts", "wl"} <= set(checked):
+        points = pd.to_numeric(checked.pts, errors="coerce")
+        game = [checked.check_batch, checked.game_id]
+        checked["check_teams_in_game"] = checked.groupby(game).game_id.transform("size")
+        opponent = points.groupby(game).transform("sum") - points
+        checked["check_wl_from_score"] = (points > opponent).map({True: "W", False: "L"}).where(checked.check_teams_in_game == 2, checked.wl)
+    for column, sql_type in raw_contract()[table].items():
+        if sql_type == "text" and column in checked and pd.api.types.infer_dtype(checked[column], skipna=True) in ("string", "empty"):
+            checked[column] = checked[column].astype("string")
+    return checked.copy()  # one block per dtype: Great Expectations copies the frame per metric
 
 
-def parameters(scope: Scope) -> dict[str, Any]:
-    """What a batch's own request fixes in its table's suite: the GAME_ID of its season type and season, the
-    dates of its window within its season."""
-    pattern = GAME_ID
+def _request(scope: Scope) -> tuple[str | None, pd.Timestamp, pd.Timestamp]:
+    """What a batch's own request fixes: the GAME_ID prefix of its season type and season, the dates of its
+    window within its season."""
+    prefix = None
     if scope.season and scope.season_type in GAME_ID_PREFIX:
-        pattern = rf"^{GAME_ID_PREFIX[scope.season_type]}{parse_season(scope.season) % 100:02d}\d{{5}}$"
+        prefix = f"{GAME_ID_PREFIX[scope.season_type]}{parse_season(scope.season) % 100:02d}"
     first, last = map(pd.Timestamp, season_window(scope.season)) if scope.season else (pd.Timestamp(FIRST_SEASON, 7, 1), pd.Timestamp.max.normalize())
-    first, last = max(first, pd.Timestamp(scope.start or first)), min(last, pd.Timestamp(scope.end or last))
-    return {"game_id_pattern": pattern, "first_game_date": first, "last_game_date": last}
+    return prefix, max(first, pd.Timestamp(scope.start or first)), min(last, pd.Timestamp(scope.end or last))
 
 
 def expectations(table: str) -> Iterator[gxe.Expectation]:
     """A table's suite: the contract's columns and types, keys, then what the table's numbers must obey. What
-    depends on the request is a suite parameter (``parameters``), so one suite serves every batch of the table."""
+    depends on the request is compared with the ``check_*`` columns ``frame`` derives from it."""
     contract = raw_contract()[table]
     keys = list(NATURAL_KEYS[table])
     for column, sql_type in contract.items():
@@ -152,13 +174,16 @@ def expectations(table: str) -> Iterator[gxe.Expectation]:
             yield gxe.ExpectColumnValuesToBeInTypeList(column=column, type_list=TYPE_NAMES[sql_type])
     for key in keys:
         yield gxe.ExpectColumnValuesToNotBeNull(column=key)
-    yield gxe.ExpectCompoundColumnsToBeUnique(column_list=keys) if len(keys) > 1 else gxe.ExpectColumnValuesToBeUnique(column=keys[0])
+    yield gxe.ExpectCompoundColumnsToBeUnique(column_list=["check_batch", *keys])
     if "game_id" in contract:
-        yield gxe.ExpectColumnValuesToMatchRegex(column="game_id", regex={"$PARAMETER": "game_id_pattern"})
-    if "game_date" in contract:
-        yield gxe.ExpectColumnValuesToBeBetween(
-            column="game_date", min_value={"$PARAMETER": "first_game_date"}, max_value={"$PARAMETER": "last_game_date"}
+        yield gxe.ExpectColumnValuesToMatchRegex(column="game_id", regex=GAME_ID)
+        yield gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="check_game_id_prefix", column_B="check_requested_game_id_prefix", ignore_row_if="either_value_is_missing"
         )
+    if "game_date" in contract:
+        in_window = {"or_equal": True, "ignore_row_if": "either_value_is_missing"}
+        yield gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="game_date", column_B="check_first_game_date", **in_window)
+        yield gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="check_last_game_date", column_B="game_date", **in_window)
     if table not in GAME_LOG_TABLES:
         return
     for column in COUNTS:
@@ -188,6 +213,7 @@ class QualityGate:
     """Validates batches in a Great Expectations file context under the warehouse folder."""
 
     def __init__(self, root: Path) -> None:
+        started = time.perf_counter()
         self.root = root
         self.context = gx.get_context(mode="file", project_root_dir=str(root))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -195,21 +221,24 @@ class QualityGate:
             self.source = self.context.data_sources.get(SOURCE)
         except KeyError:
             self.source = self.context.data_sources.add_pandas(SOURCE)
-        self._checkpoints: dict[str, gx.Checkpoint] = {}
+        self._definitions: dict[str, gx.ValidationDefinition] = {}
+        self._results: list[ValidationResultIdentifier] = []
+        self.seconds = IMPORT_SECONDS + time.perf_counter() - started
 
-    def _checkpoint(self, table: str) -> gx.Checkpoint:
-        """The table's checkpoint: the stored one while its suite is unchanged, else suite, validation definition
-        and checkpoint made anew."""
-        if table in self._checkpoints:
-            return self._checkpoints[table]
+    def _definition(self, table: str) -> gx.ValidationDefinition:
+        """The table's validation definition: the stored one while its suite is unchanged, else suite and
+        validation definition made anew."""
+        if table in self._definitions:
+            return self._definitions[table]
         suite = list(expectations(table))
         definition = _definition(suite)
         try:
             if self.context.suites.get(table).meta.get("definition") == definition and self._asset(table):
-                self._checkpoints[table] = self.context.checkpoints.get(table)
-                return self._checkpoints[table]
+                self._definitions[table] = self.context.validation_definitions.get(table)
+                return self._definitions[table]
         except DataContextError:
             pass  # not stored yet
+        # earlier versions also kept a checkpoint per table
         for store in (self.context.checkpoints, self.context.validation_definitions, self.context.suites):
             try:
                 store.delete(table)
@@ -219,29 +248,54 @@ class QualityGate:
         batches = next((b for b in asset.batch_definitions if b.name == table), None)
         batches = batches or asset.add_batch_definition_whole_dataframe(table)
         stored = self.context.suites.add(gx.ExpectationSuite(name=table, expectations=suite, meta={"definition": definition}))
-        validation = self.context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batches, suite=stored))
-        checkpoint = gx.Checkpoint(name=table, validation_definitions=[validation], actions=[], result_format={"result_format": "COMPLETE"})
-        self._checkpoints[table] = self.context.checkpoints.add(checkpoint)
-        return self._checkpoints[table]
+        self._definitions[table] = self.context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batches, suite=stored))
+        return self._definitions[table]
 
     def _asset(self, table: str) -> Any:
         return next((a for a in self.source.assets if a.name == table), None)
 
     def build_docs(self) -> Path:
-        """Rebuild the Data Docs site and point its pages at local copies of their scripts and styles."""
-        self.context.build_data_docs()
+        """Add this gate's results and the suites to the Data Docs site, rebuild its index, and point its pages at
+        local copies of their scripts and styles. Earlier pages stay as they were, so a run's cost does not
+        grow with the runs before it."""
+        started = time.perf_counter()
+        suites = [ExpectationSuiteIdentifier(name=table) for table in raw_contract()]
+        self.context.build_data_docs(resource_identifiers=[*suites, *self._results])
         index = docs_index(self.root)
         localise(index.parent)
+        self.seconds += time.perf_counter() - started
         return index
 
-    def validate(self, scope: Scope, headers: list[str], rows: list[list[Any]]) -> Validation:
-        batch = frame(scope.table, headers, rows)
-        result = self._checkpoint(scope.table).run(batch_parameters={"dataframe": batch}, expectation_parameters=parameters(scope), run_id=None)
-        ((identifier, suite_result),) = result.run_results.items()
-        page = Path("validations", *identifier.to_tuple()).with_suffix(".html")
-        validation = Validation(scope, len(batch), len(suite_result.results), page=str(page))
-        shown = [c for c in (*NATURAL_KEYS[scope.table], "team_abbreviation", "player_name") if c in batch]
-        for outcome in suite_result.results:
+    def validate(self, table: str, raw: pd.DataFrame, batches: Sequence[tuple[Scope, int]]) -> list[Validation]:
+        """One verdict per batch. ``raw`` holds the batches' rows in order (``contract.raw_frame``), ``batches``
+        each one's request and row count. They are validated together with a lean result; only if that fails is
+        each validated again on its own with every failing row, so a failure is reported against, and
+        quarantines, exactly the batches it concerns."""
+        started = time.perf_counter()
+        try:
+            if len(batches) > 1:
+                together = self._run(table, raw, batches, "BOOLEAN_ONLY")[0]
+                if together.success:
+                    return [Validation(scope, rows, together.expectations, together.page) for scope, rows in batches]
+            offsets = np.cumsum([0, *(rows for _, rows in batches)])
+            return [
+                self._run(table, raw.iloc[offsets[i] : offsets[i + 1]].reset_index(drop=True), [batch], "COMPLETE")[0]
+                for i, batch in enumerate(batches)
+            ]
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def _run(self, table: str, raw: pd.DataFrame, batches: Sequence[tuple[Scope, int]], result_format: str) -> list[Validation]:
+        checked = frame(table, raw, batches)
+        with pd.option_context("mode.copy_on_write", True):  # Great Expectations' per-metric copies become free
+            result = self._definition(table).run(batch_parameters={"dataframe": checked}, result_format=result_format)
+        identifier = ValidationResultIdentifier(ExpectationSuiteIdentifier(name=table), result.meta["run_id"], result.batch_id)
+        self._results.append(identifier)
+        page = str(Path("validations", *identifier.to_tuple()).with_suffix(".html"))
+        (scope, rows), *others = batches
+        validation = Validation(scope, rows, len(result.results), page=page)
+        shown = [c for c in (*NATURAL_KEYS[table], "team_abbreviation", "player_name") if c in checked]
+        for outcome in result.results:
             if outcome.success:
                 continue
             config = outcome.expectation_config
@@ -249,11 +303,11 @@ class QualityGate:
             columns += list(config.kwargs.get("column_list", []))
             indexes = list(outcome.result.get("unexpected_index_list") or [])[:3]
             examples = [
-                {c: _plain(batch.at[i, c]) for c in dict.fromkeys([*shown, *(c for c in columns if c in batch)])} for i in indexes
+                {c: _plain(checked.at[i, c]) for c in dict.fromkeys([*shown, *(c for c in columns if c in checked)])} for i in indexes
             ]
             count = outcome.result.get("unexpected_count")
             validation.failures.append(Failure(config.type, ", ".join(columns), count, examples))
-        return validation
+        return [validation, *(Validation(s, n, validation.expectations, page, validation.failures) for s, n in others)]
 
 
 def _plain(value: Any) -> Any:

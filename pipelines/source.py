@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import dlt
@@ -24,8 +25,8 @@ from nba_api.stats.endpoints._base import Endpoint
 from nba_api.stats.static import teams as static_teams
 
 from nba_warehouse.nba import NATURAL_KEYS, season_types
-from pipelines.boundary import Boundary
-from pipelines.contract import empty_table, to_arrow
+from pipelines.boundary import Boundary, Request
+from pipelines.contract import empty_table, raw_frame, to_arrow
 from pipelines.quality import Scope
 from pipelines.stats_http import StatsClient
 
@@ -70,45 +71,41 @@ def _game_logs(
     table: str, source: GameLogEndpoint, boundary: Boundary, window: Window, refetch_days: int
 ) -> Iterator[pa.Table]:
     loaded = dlt.current.resource_state().setdefault("last_game_date", {})
-    for season in window.seasons:
-        for season_type in (t for t in window.season_types if t in season_types(season)):
-            key = f"{season}|{season_type}"
-            start = window.start
-            if start is None and key in loaded:
-                start = date.fromisoformat(loaded[key]) - timedelta(days=refetch_days)
-            batch = boundary.admit(
-                Scope(table, season, season_type, start, window.end),
-                lambda: source.fetch(boundary.client, season, season_type, _api_date(start), _api_date(window.end)),
-            )
-            if batch is None:
-                continue
-            newest = pc.max(batch["game_date"]).as_py().isoformat()
-            loaded[key] = max(loaded.get(key, newest), newest)
-            yield batch
+
+    def requests() -> Iterator[Request]:
+        for season in window.seasons:
+            for season_type in (t for t in window.season_types if t in season_types(season)):
+                start = window.start
+                if start is None and f"{season}|{season_type}" in loaded:
+                    start = date.fromisoformat(loaded[f"{season}|{season_type}"]) - timedelta(days=refetch_days)
+                fetch = partial(source.fetch, boundary.client, season, season_type, _api_date(start), _api_date(window.end))
+                yield Scope(table, season, season_type, start, window.end), fetch
+
+    for scope, batch in boundary.admit(requests()):
+        key, newest = f"{scope.season}|{scope.season_type}", pc.max(batch["game_date"]).as_py().isoformat()
+        loaded[key] = max(loaded.get(key, newest), newest)
+        yield batch
 
 
 def _players(boundary: Boundary, window: Window) -> Iterator[pa.Table]:
     latest = max(window.seasons)
-    batch = boundary.admit(
-        Scope("players", latest),
-        lambda: boundary.client.fetch(CommonAllPlayers, "common_all_players", is_only_current_season=0, league_id="00", season=latest),
-    )
-    if batch is not None:
+    fetch = partial(boundary.client.fetch, CommonAllPlayers, "common_all_players", is_only_current_season=0, league_id="00", season=latest)
+    for _, batch in boundary.admit([(Scope("players", latest), fetch)]):
         yield batch
 
 
 def _schedule(boundary: Boundary, window: Window) -> Iterator[pa.Table]:
-    for season in window.seasons:
-        batch = boundary.admit(
-            Scope("schedule", season), lambda: boundary.client.fetch(ScheduleLeagueV2, "season_games", league_id="00", season=season)
-        )
-        if batch is not None:
-            yield batch
+    requests = [
+        (Scope("schedule", season), partial(boundary.client.fetch, ScheduleLeagueV2, "season_games", league_id="00", season=season))
+        for season in window.seasons
+    ]
+    for _, batch in boundary.admit(requests):
+        yield batch
 
 
 def _teams() -> Iterator[pa.Table]:
     rows = static_teams.get_teams()
-    yield to_arrow("teams", list(rows[0]), [list(r.values()) for r in rows])
+    yield to_arrow("teams", raw_frame(list(rows[0]), [list(r.values()) for r in rows]))
 
 
 def _keyed(batch: pa.Table, key: tuple[str, ...]) -> pa.Table:

@@ -14,8 +14,10 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from season_simulation import opening_night  # noqa: E402
 
 from nba_warehouse.basketball.elo import EloParameters
-from nba_warehouse.basketball.eras import era
+from nba_warehouse.basketball.eras import ERAS, era
+from nba_warehouse.basketball.seeding import Records, conference_seeds
 from nba_warehouse.basketball.simulation import simulate
+from nba_warehouse.basketball.tiebreakers import Table
 
 PARAMETERS = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28, new_team_rating=1300)
 
@@ -66,3 +68,48 @@ def test_each_era_plays_its_own_field_and_bracket(start_year, field, byes):
         assert reached["second_round"][outcome.seeds <= byes].all()
     # 2019-20's play-in series is the only play-in before 2020-21: the eighth and ninth, when close
     assert outcome.play_in[outcome.seeds < 8].sum() == 0 and (start_year == 2019 or not outcome.play_in.any())
+
+
+def _random_records(rng: np.random.Generator, conference: np.ndarray, division: np.ndarray, runs: int) -> Records:
+    """Short random seasons, so that ties of two, three and more teams, unplayed pairs and equal records abound."""
+    n = len(conference)
+    games = np.triu(rng.integers(0, 3, (runs, n, n)), 1)
+    won = rng.binomial(games, 0.5)
+    h2h = won + np.transpose(games - won, (0, 2, 1))  # [s, i, j]: wins of i over j
+    same_conference = conference[:, None] == conference[None, :]
+    same_division = division[:, None] == division[None, :]
+    return Records(
+        wins=h2h.sum(axis=2),
+        losses=h2h.sum(axis=1),
+        conference_wins=(h2h * same_conference).sum(axis=2),
+        conference_losses=(h2h * same_conference).sum(axis=1),
+        division_wins=(h2h * same_division).sum(axis=2),
+        division_losses=(h2h * same_division).sum(axis=1),
+        point_differential=rng.integers(-3, 4, (runs, n)),
+        head_to_head=h2h,
+    )
+
+
+@pytest.mark.parametrize("start_year", sorted({rules["first_season"] for rules in ERAS if rules["has_conferences"]}))
+@pytest.mark.parametrize("divisions_per_conference", [2, 3])
+def test_seeding_all_simulations_at_once_equals_the_recursive_tiebreakers(start_year, divisions_per_conference):
+    season = opening_night(np.random.default_rng(0))
+    division = season.division.copy()
+    if divisions_per_conference == 2:  # the 1970s-2004 alignment: two divisions per conference
+        division = np.array([f"{c}-{i % 2}" for i, c in enumerate(season.conference)], dtype=object)
+    rng = np.random.default_rng(start_year)
+    records = _random_records(rng, season.conference, division, 400)
+    invited = frozenset(rng.choice(len(season.team_ids), 22, replace=False).tolist())
+    rules = era(start_year)
+    seeds = conference_seeds(records, season.conference, division, season.team_ids, rules, invited)
+    differences = 0
+    for run in range(len(seeds)):
+        table = Table(
+            **{field: getattr(records, field)[run] for field in Records.__dataclass_fields__},
+            conference=season.conference, division=division, team_ids=season.team_ids, era=rules, invited=invited,
+        )  # fmt: skip
+        conference_rank, _, _ = table.ranks()
+        expected = np.zeros(len(season.team_ids), dtype=np.int64)
+        expected[list(conference_rank)] = list(conference_rank.values())
+        differences += not np.array_equal(seeds[run], expected)
+    assert differences == 0, f"{differences} of {len(seeds)} simulated seasons seeded differently"

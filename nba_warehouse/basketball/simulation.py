@@ -1,9 +1,8 @@
 """Monte Carlo of the rest of a regular season, the play-in and the playoffs.
 
-Game outcomes are drawn for all simulations at once (numpy arrays of
-simulations x games); only the seeding walks simulation by simulation, because
-the league's tiebreak procedure is recursive. Seeded: the same inputs and seed
-give the same numbers.
+Everything is drawn and counted for all simulations at once (numpy arrays of
+simulations x games), the seeding with the league's tiebreakers included
+(seeding.py). Seeded: the same inputs and seed give the same numbers.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import numpy as np
 
 from nba_warehouse.basketball.elo import EloParameters
 from nba_warehouse.basketball.eras import PLAY_IN_SERIES_MARGIN, Bracket, Era
-from nba_warehouse.basketball.tiebreakers import Table
+from nba_warehouse.basketball.seeding import Records, conference_seeds
 
 ROUNDS = ("playoffs", "second_round", "conference_finals", "finals", "title")
 
@@ -57,15 +56,15 @@ def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) ->
     home_won = rng.random((runs, len(edge))) < parameters.win_probability(edge)
     margin = np.maximum(1.0, np.abs(parameters.predicted_margin(edge)))
 
-    # every game of the season in each simulation: those played so far, then the simulated rest
-    home = np.concatenate([season.played_home, season.remaining_home])
-    away = np.concatenate([season.played_away, season.remaining_away])
-    played_margin = season.played_home_pts - season.played_away_pts
-    home_margin = np.hstack([np.broadcast_to(played_margin, (runs, len(played_margin))), np.where(home_won, margin, -margin)])
-    winner, loser = np.where(home_margin > 0, home, away), np.where(home_margin > 0, away, home)
-    cell = np.arange(runs)[:, None] * n
-    head_to_head = _count((cell + winner) * n + loser, 1, runs * n * n).reshape(runs, n, n).astype(np.int32)
-    point_differential = (_count(cell + home, home_margin, runs * n) - _count(cell + away, home_margin, runs * n)).reshape(runs, n)
+    # every game of the season in each simulation: those played so far (the same in all), then the simulated rest
+    played_won = (season.played_home_pts > season.played_away_pts)[None, :]
+    head_to_head = (
+        _head_to_head(season.played_home, season.played_away, played_won, n)
+        + _head_to_head(season.remaining_home, season.remaining_away, home_won, n)
+    ).reshape(runs, n, n)
+    point_differential = _point_differential(
+        season.played_home, season.played_away, (season.played_home_pts - season.played_away_pts)[None, :], n
+    ) + _point_differential(season.remaining_home, season.remaining_away, np.where(home_won, margin, -margin), n)
 
     same_conference = season.conference[:, None] == season.conference[None, :]
     same_division = season.division[:, None] == season.division[None, :]
@@ -76,32 +75,34 @@ def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) ->
     division_wins = (head_to_head * same_division).sum(axis=2)
     division_losses = (head_to_head * same_division).sum(axis=1)
 
-    seeds = np.zeros((runs, n), dtype=np.int64)
-    for run in range(runs):
-        table = Table(
-            wins=wins[run],
-            losses=losses[run],
-            conference_wins=conference_wins[run],
-            conference_losses=conference_losses[run],
-            division_wins=division_wins[run],
-            division_losses=division_losses[run],
-            point_differential=point_differential[run],
-            head_to_head=head_to_head[run],
-            conference=season.conference,
-            division=season.division,
-            team_ids=season.team_ids,
-            era=season.era,
-            invited=season.invited,
-        )
-        conference_rank, _, _ = table.ranks()
-        seeds[run, list(conference_rank)] = list(conference_rank.values())
+    records = Records(wins, losses, conference_wins, conference_losses, division_wins, division_losses, point_differential, head_to_head)
+    seeds = conference_seeds(records, season.conference, season.division, season.team_ids, season.era, season.invited)
     reached, play_in = _postseason(season, parameters, wins, losses, seeds, rng)
     return Outcome(wins=wins, seeds=seeds, reached=reached, play_in=play_in)
 
 
-def _count(cells: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
-    """Sum ``weights`` into flat ``cells`` of an array of ``size``: np.add.at, many times faster."""
-    return np.bincount(cells.ravel(), weights=np.broadcast_to(weights, cells.shape).ravel(), minlength=size)
+def _head_to_head(home: np.ndarray, away: np.ndarray, home_won: np.ndarray, n: int) -> np.ndarray:
+    """Wins of each team over each other (simulations x teams * teams) in these games: each pair's wins by the
+    team of lower index as one matrix product of the outcomes with the games (+1 where that team was at home,
+    -1 where it was away), rather than a count per game."""
+    first, second = np.minimum(home, away), np.maximum(home, away)
+    pairs, pair = np.unique(first * n + second, return_inverse=True)
+    at_home = home == first
+    by_pair = np.zeros((len(home), len(pairs)), dtype=np.float32)
+    by_pair[np.arange(len(home)), pair] = np.where(at_home, 1, -1)
+    first_wins = (home_won.astype(np.float32) @ by_pair).astype(np.int32) + np.bincount(pair[~at_home], minlength=len(pairs))
+    wins = np.zeros((len(first_wins), n * n), dtype=np.int32)
+    wins[:, pairs] = first_wins
+    wins[:, (pairs % n) * n + pairs // n] = np.bincount(pair, minlength=len(pairs)) - first_wins
+    return wins
+
+
+def _point_differential(home: np.ndarray, away: np.ndarray, home_margin: np.ndarray, n: int) -> np.ndarray:
+    """Points scored less points allowed by each team (simulations x teams) in these games."""
+    sides = np.zeros((len(home), n))
+    np.add.at(sides, (np.arange(len(home)), home), 1.0)
+    np.add.at(sides, (np.arange(len(home)), away), -1.0)
+    return home_margin @ sides
 
 
 def _postseason(

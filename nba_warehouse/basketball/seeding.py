@@ -1,0 +1,162 @@
+"""Conference seeds of many simulated seasons at once: ``tiebreakers.Table`` on arrays.
+
+``Table`` breaks ties recursively, one season at a time. Here every simulation's tie groups are broken together,
+one criterion per step: a group whose members differ on its current criterion splits into sub-groups, each
+starting the criteria again (the recursion, unrolled); a group whose members are equal on it, or to which it does
+not apply, moves on to the next. A group is a set of teams sharing ``start``, its first place in the order, so a
+split only moves each team down by the members ahead of it. tests/test_simulation.py checks that the seeds
+equal ``Table.ranks()`` on many random seasons of every era.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nba_warehouse.basketball.eras import Era
+
+
+def _pct(wins: np.ndarray, losses: np.ndarray) -> np.ndarray:
+    games = wins + losses
+    return np.divide(wins, games, out=np.zeros(games.shape), where=games > 0)
+
+
+@dataclass
+class Records:
+    """Every simulation's final records (simulations x teams; ``head_to_head`` simulations x teams x teams)."""
+
+    wins: np.ndarray
+    losses: np.ndarray
+    conference_wins: np.ndarray
+    conference_losses: np.ndarray
+    division_wins: np.ndarray
+    division_losses: np.ndarray
+    point_differential: np.ndarray
+    head_to_head: np.ndarray  # head_to_head[s, i, j]: wins of team i against team j in simulation s
+
+
+def conference_seeds(
+    records: Records, conference: np.ndarray, division: np.ndarray, team_ids: np.ndarray, era: Era, invited: frozenset[int] | None
+) -> np.ndarray:
+    """Seeds within the conference, 1-based (0 for a team without one), as ``Table.ranks()`` gives them."""
+    pct = _pct(records.wins, records.losses)
+    conferences = sorted({c for c in conference if c is not None})
+    divisions = sorted({d for d in division if d is not None})
+    eligible = np.zeros(pct.shape, dtype=bool)
+    for name in conferences:
+        members = np.flatnonzero(conference == name)
+        ranked = -np.sort(-pct[:, members], axis=1)
+        cut = ranked[:, min(era.playoff_spots(), len(members)) - 1]
+        eligible[:, members] = pct[:, members] >= cut[:, None]
+    team_level = _team_criteria(records, pct, eligible, conference, team_ids)
+    division_place = np.zeros(pct.shape, dtype=np.int64)
+    for name in divisions:
+        members = np.flatnonzero(division == name)
+        division_place[:, members] = _order(records, team_level, members, division, era, leaders=None)
+    leaders = division_place == 0
+    seeds = np.zeros(pct.shape, dtype=np.int64)
+    for name in conferences:
+        members = np.flatnonzero(conference == name)
+        place = _order(records, team_level, members, division, era, leaders=leaders[:, members].astype(float))
+        seeds[:, members] = _seeded(place, division_place[:, members], members, era, invited) + 1
+    return seeds
+
+
+def _team_criteria(records: Records, pct: np.ndarray, eligible: np.ndarray, conference: np.ndarray, team_ids: np.ndarray) -> dict[str, np.ndarray]:
+    """The criteria that do not depend on which teams are tied, for every team of every simulation."""
+    h2h = records.head_to_head
+    against: dict[str, np.ndarray] = {}
+    for name, own in (("eligible_own", True), ("eligible_other", False)):
+        same = conference[:, None] == conference[None, :]
+        pool = (same if own else ~same & (conference[None, :] != None)) & ~np.eye(len(conference), dtype=bool)  # noqa: E711
+        opponents = eligible[:, None, :] & pool[None]
+        against[name] = _pct((h2h * opponents).sum(axis=2), (h2h.transpose(0, 2, 1) * opponents).sum(axis=2))
+    return {
+        "pct": pct,
+        "division_record": _pct(records.division_wins, records.division_losses),
+        "conference_record": _pct(records.conference_wins, records.conference_losses),
+        **against,
+        "point_differential": records.point_differential.astype(float),
+        "team_id": -np.broadcast_to(team_ids, pct.shape).astype(float),
+    }
+
+
+def _order(
+    records: Records, team_level: dict[str, np.ndarray], members: np.ndarray, division: np.ndarray, era: Era, leaders: np.ndarray | None
+) -> np.ndarray:
+    """Each member's 0-based place in ``Table.order(members, division_leaders)``, for every simulation."""
+    runs, m = len(records.wins), len(members)
+    h2h = records.head_to_head[:, members][:, :, members]
+    values = {name: array[:, members] for name, array in team_level.items()}
+    values["leader"] = leaders if leaders is not None else np.zeros((runs, m))
+    one_division = division[members][:, None] == division[members][None, :]
+    records_order = ["division_record", "conference_record"]
+    tail = [*(records_order[::-1] if era.conference_record_first else records_order), "eligible_own", "eligible_other", "point_differential", "team_id"]
+    chains = {2: ["pct", "h2h", "leader", *tail], 3: ["pct", "leader", "h2h", *tail]}
+    start = np.zeros((runs, m), dtype=np.int64)
+    step = np.zeros((runs, m), dtype=np.int64)
+    live = np.arange(runs)
+    while len(live):
+        together = start[live][:, :, None] == start[live][:, None, :]
+        size = together.sum(axis=2)
+        value = np.zeros((len(live), m))
+        applies = np.ones((len(live), m), dtype=bool)
+        for kind, chain in chains.items():
+            for index, name in enumerate(chain):
+                chosen = ((size == 2) if kind == 2 else (size > 2)) & (step[live] == index)
+                if not chosen.any():
+                    continue
+                if name == "h2h":
+                    wins = (h2h[live] * together).sum(axis=2)
+                    losses = (h2h[live].transpose(0, 2, 1) * together).sum(axis=2)
+                    value[chosen] = _pct(wins, losses)[chosen]
+                    applies[chosen] = ((wins + losses) > 0)[chosen]
+                else:
+                    value[chosen] = values[name][live][chosen]
+                    if name == "leader":
+                        applies[chosen] = leaders is not None
+                    elif name == "division_record":
+                        shared = ~(together & ~one_division[None]).any(axis=2) & (division[members] != None)[None]  # noqa: E711
+                        applies[chosen] = shared[chosen]
+        ahead = together & (value[:, None, :] > value[:, :, None])
+        group_applies = ~(together & ~applies[:, None, :]).any(axis=2)
+        differs = (together & (value[:, None, :] != value[:, :, None])).any(axis=2)
+        tied = size > 1
+        splits = tied & group_applies & differs
+        start[live] += np.where(splits, ahead.sum(axis=2), 0)
+        step[live] = np.where(splits, 0, step[live] + tied)
+        still = (start[live][:, :, None] == start[live][:, None, :]).sum(axis=2) > 1
+        live = live[still.any(axis=1)]
+    return start
+
+
+def _seeded(place: np.ndarray, division_place: np.ndarray, members: np.ndarray, era: Era, invited: frozenset[int] | None) -> np.ndarray:
+    """``Table.seeded``: the bubble's teams, the playoff qualifiers and the division winners' guaranteed seeds moved
+    ahead of the others, each part keeping its order."""
+    if era.bubble and invited is not None:
+        place = _first(place, np.broadcast_to(np.isin(members, list(invited)), place.shape))
+    if era.division_qualifiers:
+        place = _first(place, _with_best_others(place, division_place < era.division_qualifiers, era.playoff_teams))
+    if era.division_winner_seeds:
+        place = _first(place, _with_best_others(place, division_place == 0, era.division_winner_seeds))
+    return place
+
+
+def _with_best_others(place: np.ndarray, guaranteed: np.ndarray, places: int) -> np.ndarray:
+    """The guaranteed teams and, up to ``places`` in all, the best placed of the others."""
+    others_ahead = (_behind(place) & ~guaranteed[:, None, :]).sum(axis=2)
+    room = np.maximum(0, places - guaranteed.sum(axis=1))
+    return guaranteed | (others_ahead < room[:, None])
+
+
+def _behind(place: np.ndarray) -> np.ndarray:
+    """[s, i, j]: team j is ahead of team i in simulation s."""
+    return place[:, None, :] < place[:, :, None]
+
+
+def _first(place: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    behind = _behind(place)
+    chosen_ahead = (behind & chosen[:, None, :]).sum(axis=2)
+    others_ahead = (behind & ~chosen[:, None, :]).sum(axis=2)
+    return np.where(chosen, chosen_ahead, chosen.sum(axis=1)[:, None] + others_ahead)
