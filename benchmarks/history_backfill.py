@@ -28,6 +28,12 @@ from nba_warehouse.offline.history import write_history
 REPO = Path(__file__).resolve().parent.parent
 
 
+def backfill_command(recordings: Path) -> list[str]:
+    """Every season of the history recordings, one chunk per season, as a user would load them."""
+    return [str(Path(sys.executable).parent / "nba-warehouse"), "backfill", "--start", "1946-11-01", "--end", "2010-06-30",
+            "--chunk-days", "366", "--replay", str(recordings)]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--history", type=Path, default=REPO.parent / "shared" / "history")
@@ -41,10 +47,8 @@ def main() -> None:
         written = write_history(args.history, recordings)
         env = {**os.environ, "NBA_WAREHOUSE_DB": str(db), "NBA_WAREHOUSE_SIMULATIONS": str(args.simulations),
                "NBA_WAREHOUSE_SIMULATION_DATES": args.simulation_dates}  # fmt: skip
-        command = [str(Path(sys.executable).parent / "nba-warehouse"), "backfill", "--start", "1946-11-01", "--end", "2010-06-30",
-                   "--chunk-days", "366", "--replay", str(recordings)]  # fmt: skip
         started = time.perf_counter()
-        subprocess.run(command, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(backfill_command(recordings), cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         total = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         manifest = json.loads(max((db.parent / "runs").glob("*.json")).read_text())

@@ -21,6 +21,7 @@ from nba_warehouse.basketball.eras import era
 from nba_warehouse.basketball.simulation import Season, simulate
 
 REPO = Path(__file__).resolve().parent.parent
+PARAMETERS = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28, new_team_rating=1300)
 
 
 def opening_night(rng: np.random.Generator) -> Season:
@@ -56,9 +57,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10_000)
     args = parser.parse_args()
     season = opening_night(np.random.default_rng(1))
-    parameters = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28, new_team_rating=1300)
     started = time.perf_counter()
-    outcome = simulate(season, parameters, args.runs, seed=1)
+    outcome = simulate(season, PARAMETERS, args.runs, seed=1)
     seconds = time.perf_counter() - started
     assert np.allclose(outcome.reached["title"].sum(axis=1), 1)
     print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")

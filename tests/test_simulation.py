@@ -11,15 +11,12 @@ import pytest
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from season_simulation import opening_night  # noqa: E402
+from season_simulation import PARAMETERS, opening_night  # noqa: E402
 
-from nba_warehouse.basketball.elo import EloParameters
 from nba_warehouse.basketball.eras import ERAS, era
 from nba_warehouse.basketball.seeding import Records, conference_seeds
 from nba_warehouse.basketball.simulation import simulate
 from nba_warehouse.basketball.tiebreakers import Table
-
-PARAMETERS = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28, new_team_rating=1300)
 
 
 def test_the_same_seed_gives_the_same_season_and_another_seed_does_not():

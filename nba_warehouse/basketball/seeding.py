@@ -82,52 +82,61 @@ def _team_criteria(records: Records, pct: np.ndarray, eligible: np.ndarray, conf
     }
 
 
+CRITERIA = ("pct", "h2h", "leader", "division_record", "conference_record", "eligible_own", "eligible_other", "point_differential", "team_id")
+PCT, H2H, LEADER, DIVISION_RECORD = range(4)
+
+
+def _chains(era: Era) -> tuple[np.ndarray, np.ndarray]:
+    """The criteria in the order a group of two, and a group of three or more, takes them (indices into CRITERIA);
+    the win percentage first, as ``Table.order`` groups by it before breaking ties."""
+    records = ["division_record", "conference_record"]
+    tail = [*(records[::-1] if era.conference_record_first else records), "eligible_own", "eligible_other", "point_differential", "team_id"]
+    two, more = ["pct", "h2h", "leader", *tail], ["pct", "leader", "h2h", *tail]
+    return np.array([CRITERIA.index(c) for c in two]), np.array([CRITERIA.index(c) for c in more])
+
+
 def _order(
     records: Records, team_level: dict[str, np.ndarray], members: np.ndarray, division: np.ndarray, era: Era, leaders: np.ndarray | None
 ) -> np.ndarray:
     """Each member's 0-based place in ``Table.order(members, division_leaders)``, for every simulation."""
     runs, m = len(records.wins), len(members)
     h2h = records.head_to_head[:, members][:, :, members]
-    values = {name: array[:, members] for name, array in team_level.items()}
-    values["leader"] = leaders if leaders is not None else np.zeros((runs, m))
-    one_division = division[members][:, None] == division[members][None, :]
-    records_order = ["division_record", "conference_record"]
-    tail = [*(records_order[::-1] if era.conference_record_first else records_order), "eligible_own", "eligible_other", "point_differential", "team_id"]
-    chains = {2: ["pct", "h2h", "leader", *tail], 3: ["pct", "leader", "h2h", *tail]}
+    stacked = np.zeros((len(CRITERIA), runs, m))
+    for index, name in enumerate(CRITERIA):
+        if name in team_level:
+            stacked[index] = team_level[name][:, members]
+    if leaders is not None:
+        stacked[LEADER] = leaders
+    one_division = (division[members][:, None] == division[members][None, :]) & (division[members] != None)[:, None]  # noqa: E711
+    two, more = _chains(era)
     start = np.zeros((runs, m), dtype=np.int64)
     step = np.zeros((runs, m), dtype=np.int64)
     live = np.arange(runs)
     while len(live):
-        together = start[live][:, :, None] == start[live][:, None, :]
+        place, at = start[live], np.minimum(step[live], len(two) - 1)
+        together = place[:, :, None] == place[:, None, :]
         size = together.sum(axis=2)
-        value = np.zeros((len(live), m))
-        applies = np.ones((len(live), m), dtype=bool)
-        for kind, chain in chains.items():
-            for index, name in enumerate(chain):
-                chosen = ((size == 2) if kind == 2 else (size > 2)) & (step[live] == index)
-                if not chosen.any():
-                    continue
-                if name == "h2h":
-                    wins = (h2h[live] * together).sum(axis=2)
-                    losses = (h2h[live].transpose(0, 2, 1) * together).sum(axis=2)
-                    value[chosen] = _pct(wins, losses)[chosen]
-                    applies[chosen] = ((wins + losses) > 0)[chosen]
-                else:
-                    value[chosen] = values[name][live][chosen]
-                    if name == "leader":
-                        applies[chosen] = leaders is not None
-                    elif name == "division_record":
-                        shared = ~(together & ~one_division[None]).any(axis=2) & (division[members] != None)[None]  # noqa: E711
-                        applies[chosen] = shared[chosen]
+        tied = size > 1
+        criterion = np.where(size == 2, two[at], more[at])
+        value = stacked[criterion, live[:, None], np.arange(m)[None, :]]
+        applies = np.ones(value.shape, dtype=bool) if leaders is not None else criterion != LEADER
+        by_h2h = tied & (criterion == H2H)
+        if by_h2h.any():
+            rows = np.flatnonzero(by_h2h.any(axis=1))
+            among, games = together[rows], h2h[live[rows]]
+            wins, losses = (games * among).sum(axis=2), (games.transpose(0, 2, 1) * among).sum(axis=2)
+            value[rows] = np.where(by_h2h[rows], _pct(wins, losses), value[rows])
+            applies[rows] &= ~by_h2h[rows] | (wins + losses > 0)
+        by_division = tied & (criterion == DIVISION_RECORD)
+        if by_division.any():
+            applies &= ~by_division | ~(together & ~one_division[None]).any(axis=2)
         ahead = together & (value[:, None, :] > value[:, :, None])
         group_applies = ~(together & ~applies[:, None, :]).any(axis=2)
-        differs = (together & (value[:, None, :] != value[:, :, None])).any(axis=2)
-        tied = size > 1
-        splits = tied & group_applies & differs
-        start[live] += np.where(splits, ahead.sum(axis=2), 0)
+        splits = tied & group_applies & (together & (value[:, None, :] != value[:, :, None])).any(axis=2)
+        start[live] = place + np.where(splits, ahead.sum(axis=2), 0)
         step[live] = np.where(splits, 0, step[live] + tied)
-        still = (start[live][:, :, None] == start[live][:, None, :]).sum(axis=2) > 1
-        live = live[still.any(axis=1)]
+        place = start[live]
+        live = live[((place[:, :, None] == place[:, None, :]).sum(axis=2) > 1).any(axis=1)]
     return start
 
 
