@@ -15,7 +15,7 @@ from season_simulation import PARAMETERS, opening_night  # noqa: E402
 
 from nba_warehouse.basketball.eras import ERAS, era
 from nba_warehouse.basketball.seeding import Records, conference_seeds
-from nba_warehouse.basketball.simulation import simulate
+from nba_warehouse.basketball.simulation import Pairs, simulate
 from nba_warehouse.basketball.tiebreakers import Table
 
 
@@ -110,3 +110,24 @@ def test_seeding_all_simulations_at_once_equals_the_recursive_tiebreakers(start_
         expected[list(conference_rank)] = list(conference_rank.values())
         differences += not np.array_equal(seeds[run], expected)
     assert differences == 0, f"{differences} of {len(seeds)} simulated seasons seeded differently"
+
+
+def test_records_counted_by_pairs_equal_counting_game_by_game():
+    season = opening_night(np.random.default_rng(5))
+    rng = np.random.default_rng(6)
+    home, away = season.remaining_home, season.remaining_away
+    home_won = rng.random((7, len(home))) < 0.6
+    pairs = Pairs(home, away, len(season.team_ids))
+    first_wins = pairs.first_wins(slice(None), home_won)
+    head_to_head = pairs.head_to_head(first_wins)
+    records = pairs.records(first_wins, season.conference, season.division)
+    for run in range(len(home_won)):
+        counted = np.zeros((len(season.team_ids),) * 2, dtype=int)
+        for h, a, won in zip(home, away, home_won[run]):
+            counted[(h, a) if won else (a, h)] += 1
+        assert np.array_equal(head_to_head[run], counted)
+        same_conference = season.conference[:, None] == season.conference[None, :]
+        same_division = season.division[:, None] == season.division[None, :]
+        expected = [counted.sum(1), counted.sum(0), (counted * same_conference).sum(1), (counted * same_conference).sum(0),
+                    (counted * same_division).sum(1), (counted * same_division).sum(0)]  # fmt: skip
+        assert all(np.array_equal(got[run], want) for got, want in zip(records, expected))

@@ -57,44 +57,61 @@ def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) ->
     margin = np.maximum(1.0, np.abs(parameters.predicted_margin(edge)))
 
     # every game of the season in each simulation: those played so far (the same in all), then the simulated rest
-    played_won = (season.played_home_pts > season.played_away_pts)[None, :]
-    head_to_head = (
-        _head_to_head(season.played_home, season.played_away, played_won, n)
-        + _head_to_head(season.remaining_home, season.remaining_away, home_won, n)
-    ).reshape(runs, n, n)
+    pairs = Pairs(np.concatenate([season.played_home, season.remaining_home]), np.concatenate([season.played_away, season.remaining_away]), n)
+    played = len(season.played_home)
+    first_wins = pairs.first_wins(slice(0, played), (season.played_home_pts > season.played_away_pts)[None, :]) + pairs.first_wins(
+        slice(played, None), home_won
+    )
     point_differential = _point_differential(
         season.played_home, season.played_away, (season.played_home_pts - season.played_away_pts)[None, :], n
     ) + _point_differential(season.remaining_home, season.remaining_away, np.where(home_won, margin, -margin), n)
-
-    same_conference = season.conference[:, None] == season.conference[None, :]
-    same_division = season.division[:, None] == season.division[None, :]
-    wins = head_to_head.sum(axis=2)
-    losses = head_to_head.sum(axis=1)
-    conference_wins = (head_to_head * same_conference).sum(axis=2)
-    conference_losses = (head_to_head * same_conference).sum(axis=1)
-    division_wins = (head_to_head * same_division).sum(axis=2)
-    division_losses = (head_to_head * same_division).sum(axis=1)
-
+    wins, losses, conference_wins, conference_losses, division_wins, division_losses = pairs.records(first_wins, season.conference, season.division)
+    head_to_head = pairs.head_to_head(first_wins)
     records = Records(wins, losses, conference_wins, conference_losses, division_wins, division_losses, point_differential, head_to_head)
     seeds = conference_seeds(records, season.conference, season.division, season.team_ids, season.era, season.invited)
     reached, play_in = _postseason(season, parameters, wins, losses, seeds, rng)
     return Outcome(wins=wins, seeds=seeds, reached=reached, play_in=play_in)
 
 
-def _head_to_head(home: np.ndarray, away: np.ndarray, home_won: np.ndarray, n: int) -> np.ndarray:
-    """Wins of each team over each other (simulations x teams * teams) in these games: each pair's wins by the
-    team of lower index as one matrix product of the outcomes with the games (+1 where that team was at home,
-    -1 where it was away), rather than a count per game."""
-    first, second = np.minimum(home, away), np.maximum(home, away)
-    pairs, pair = np.unique(first * n + second, return_inverse=True)
-    at_home = home == first
-    by_pair = np.zeros((len(home), len(pairs)), dtype=np.float32)
-    by_pair[np.arange(len(home)), pair] = np.where(at_home, 1, -1)
-    first_wins = (home_won.astype(np.float32) @ by_pair).astype(np.int32) + np.bincount(pair[~at_home], minlength=len(pairs))
-    wins = np.zeros((len(first_wins), n * n), dtype=np.int32)
-    wins[:, pairs] = first_wins
-    wins[:, (pairs % n) * n + pairs // n] = np.bincount(pair, minlength=len(pairs)) - first_wins
-    return wins
+class Pairs:
+    """A season's games by pair of teams. Every count the standings need follows from how many games each pair
+    played and how many the pair's first team (the lower index) won, so the outcomes of simulations x games are
+    summed into simulations x pairs (a few hundred) by one matrix product, rather than counted game by game."""
+
+    def __init__(self, home: np.ndarray, away: np.ndarray, n: int) -> None:
+        self.n = n
+        first, second = np.minimum(home, away), np.maximum(home, away)
+        keys, self.pair = np.unique(first * n + second, return_inverse=True)
+        self.first, self.second = keys // n, keys % n
+        self.first_at_home = home == first
+        self.games = np.bincount(self.pair, minlength=len(keys))
+
+    def first_wins(self, games: slice, home_won: np.ndarray) -> np.ndarray:
+        """Wins of each pair's first team in ``games`` (simulations x pairs), given who won at home in each."""
+        pair, at_home = self.pair[games], self.first_at_home[games]
+        by_pair = np.zeros((len(pair), len(self.games)), dtype=np.float32)
+        by_pair[np.arange(len(pair)), pair] = np.where(at_home, 1, -1)
+        return (home_won.astype(np.float32) @ by_pair).astype(np.int32) + np.bincount(pair[~at_home], minlength=len(self.games))
+
+    def head_to_head(self, first_wins: np.ndarray) -> np.ndarray:
+        """[s, i, j]: wins of team i over team j in simulation s."""
+        wins = np.zeros((len(first_wins), self.n * self.n), dtype=np.int32)
+        wins[:, self.first * self.n + self.second] = first_wins
+        wins[:, self.second * self.n + self.first] = self.games - first_wins
+        return wins.reshape(len(first_wins), self.n, self.n)
+
+    def records(self, first_wins: np.ndarray, conference: np.ndarray, division: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Wins and losses overall, within the conference and within the division (simulations x teams each)."""
+        is_first, is_second = (np.eye(self.n)[side] for side in (self.first, self.second))  # pairs x teams
+        columns = []
+        for within in (np.ones(len(self.games), dtype=bool), conference[self.first] == conference[self.second], division[self.first] == division[self.second]):
+            kept = within[:, None].astype(float)
+            # the first team's wins count for it and against the second; the rest of the pair's games the other way
+            columns += [((is_first - is_second) * kept, self.games @ (is_second * kept)), ((is_second - is_first) * kept, self.games @ (is_first * kept))]
+        counted = first_wins.astype(np.float32) @ np.hstack([share for share, _ in columns]).astype(np.float32)
+        return tuple(
+            np.rint(counted[:, k * self.n : (k + 1) * self.n] + constant).astype(np.int64) for k, (_, constant) in enumerate(columns)
+        )
 
 
 def _point_differential(home: np.ndarray, away: np.ndarray, home_margin: np.ndarray, n: int) -> np.ndarray:
