@@ -61,7 +61,7 @@ def _seasons(count: int) -> list[str]:
     return [f"{y}-{(y + 1) % 100:02d}" for y in range(last - count + 1, last + 1)]
 
 
-def _league(seasons: int, root: Path, steps: list[Step]) -> tuple[Path, dict[str, str]]:
+def _league(seasons: int, root: Path, steps: list[Step]) -> Path:
     """A synthetic league of ``seasons`` through THROUGH, loaded up to the day before and built."""
     league, db = root / "league", root / "wh" / "warehouse.duckdb"
     env = {**os.environ, "NBA_WAREHOUSE_DB": str(db)}
@@ -72,7 +72,7 @@ def _league(seasons: int, root: Path, steps: list[Step]) -> tuple[Path, dict[str
     _run(f"first build of every model (sqlmesh plan), {seasons} seasons", [str(BIN / "sqlmesh"), "plan", "--auto-apply", "--no-prompts"], env, steps)
     daily = [str(BIN / "nba-warehouse"), "daily", "--date", THROUGH.isoformat(), "--replay", str(league)]
     _run(f"nba-warehouse daily for {THROUGH}, {seasons} seasons", daily, env, steps)
-    return db, env
+    return db
 
 
 def _history(history: Path, root: Path, steps: list[Step]) -> Step:
@@ -89,7 +89,7 @@ def main() -> None:
     args = parser.parse_args()
     steps: list[Step] = []
     with tempfile.TemporaryDirectory() as many, tempfile.TemporaryDirectory() as one:
-        db, _ = _league(args.seasons, Path(many), steps)
+        db = _league(args.seasons, Path(many), steps)
         with duckdb.connect(str(db), read_only=True) as con:
             rows = sum(con.sql(f"select count(*) from raw.{t}").fetchone()[0] for t in ("team_game_logs", "player_game_logs", "players", "schedule"))
         _league(1, Path(one), steps)

@@ -122,7 +122,7 @@ def frame(table: str, raw: pd.DataFrame, batches: Sequence[tuple[Scope, int]]) -
     """The batches' rows as sent (``raw``, in order; ``batches`` gives each one's request and row count), plus the
     derived ``check_*`` columns: which batch a row came from, what its request allows, and the sums its numbers
     must make."""
-    checked = raw.copy()
+    checked = raw.copy(deep=False)  # new columns only: the rows stay shared with the load
     sizes = [rows for _, rows in batches]
     checked["check_batch"] = np.repeat(np.arange(len(batches)), sizes)
     for column, sql_type in raw_contract()[table].items():
@@ -274,26 +274,26 @@ class QualityGate:
         started = time.perf_counter()
         try:
             if len(batches) > 1:
-                together = self._run(table, raw, batches, "BOOLEAN_ONLY")[0]
+                together = self._run(table, raw, batches, "BOOLEAN_ONLY")
                 if together.success:
                     return [Validation(scope, rows, together.expectations, together.page) for scope, rows in batches]
             offsets = np.cumsum([0, *(rows for _, rows in batches)])
             return [
-                self._run(table, raw.iloc[offsets[i] : offsets[i + 1]].reset_index(drop=True), [batch], "COMPLETE")[0]
+                self._run(table, raw.iloc[offsets[i] : offsets[i + 1]].reset_index(drop=True), [batch], "COMPLETE")
                 for i, batch in enumerate(batches)
             ]
         finally:
             self.seconds += time.perf_counter() - started
 
-    def _run(self, table: str, raw: pd.DataFrame, batches: Sequence[tuple[Scope, int]], result_format: str) -> list[Validation]:
+    def _run(self, table: str, raw: pd.DataFrame, batches: Sequence[tuple[Scope, int]], result_format: str) -> Validation:
+        """One suite run over ``batches``: its verdict, under the first batch's request."""
         checked = frame(table, raw, batches)
         with pd.option_context("mode.copy_on_write", True):  # Great Expectations' per-metric copies become free
             result = self._definition(table).run(batch_parameters={"dataframe": checked}, result_format=result_format)
         identifier = ValidationResultIdentifier(ExpectationSuiteIdentifier(name=table), result.meta["run_id"], result.batch_id)
         self._results.append(identifier)
         page = str(Path("validations", *identifier.to_tuple()).with_suffix(".html"))
-        (scope, rows), *others = batches
-        validation = Validation(scope, rows, len(result.results), page=page)
+        validation = Validation(batches[0][0], len(checked), len(result.results), page=page)
         shown = [c for c in (*NATURAL_KEYS[table], "team_abbreviation", "player_name") if c in checked]
         for outcome in result.results:
             if outcome.success:
@@ -307,7 +307,7 @@ class QualityGate:
             ]
             count = outcome.result.get("unexpected_count")
             validation.failures.append(Failure(config.type, ", ".join(columns), count, examples))
-        return [validation, *(Validation(s, n, validation.expectations, page, validation.failures) for s, n in others)]
+        return validation
 
 
 def _plain(value: Any) -> Any:

@@ -15,11 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nba_warehouse.basketball.eras import Era
-
-
-def _pct(wins: np.ndarray, losses: np.ndarray) -> np.ndarray:
-    games = wins + losses
-    return np.divide(wins, games, out=np.zeros(games.shape), where=games > 0)
+from nba_warehouse.basketball.tiebreakers import win_pct
 
 
 @dataclass
@@ -40,7 +36,7 @@ def conference_seeds(
     records: Records, conference: np.ndarray, division: np.ndarray, team_ids: np.ndarray, era: Era, invited: frozenset[int] | None
 ) -> np.ndarray:
     """Seeds within the conference, 1-based (0 for a team without one), as ``Table.ranks()`` gives them."""
-    pct = _pct(records.wins, records.losses)
+    pct = win_pct(records.wins, records.losses)
     conferences = sorted({c for c in conference if c is not None})
     divisions = sorted({d for d in division if d is not None})
     eligible = np.zeros(pct.shape, dtype=bool)
@@ -71,11 +67,11 @@ def _team_criteria(records: Records, pct: np.ndarray, eligible: np.ndarray, conf
         same = conference[:, None] == conference[None, :]
         pool = (same if own else ~same & (conference[None, :] != None)) & ~np.eye(len(conference), dtype=bool)  # noqa: E711
         opponents = eligible[:, None, :] & pool[None]
-        against[name] = _pct((h2h * opponents).sum(axis=2), (h2h.transpose(0, 2, 1) * opponents).sum(axis=2))
+        against[name] = win_pct((h2h * opponents).sum(axis=2), (h2h.transpose(0, 2, 1) * opponents).sum(axis=2))
     return {
         "pct": pct,
-        "division_record": _pct(records.division_wins, records.division_losses),
-        "conference_record": _pct(records.conference_wins, records.conference_losses),
+        "division_record": win_pct(records.division_wins, records.division_losses),
+        "conference_record": win_pct(records.conference_wins, records.conference_losses),
         **against,
         "point_differential": records.point_differential.astype(float),
         "team_id": -np.broadcast_to(team_ids, pct.shape).astype(float),
@@ -125,7 +121,7 @@ def _order(
             rows = np.flatnonzero(by_h2h.any(axis=1))
             among, games = together[rows], h2h[live[rows]]
             wins, losses = (games * among).sum(axis=2), (games.transpose(0, 2, 1) * among).sum(axis=2)
-            value[rows] = np.where(by_h2h[rows], _pct(wins, losses), value[rows])
+            value[rows] = np.where(by_h2h[rows], win_pct(wins, losses), value[rows])
             applies[rows] &= ~by_h2h[rows] | (wins + losses > 0)
         by_division = tied & (criterion == DIVISION_RECORD)
         if by_division.any():

@@ -23,7 +23,7 @@ def alignment(divisions: pd.DataFrame, start_year: int) -> pd.DataFrame:
     return divisions[valid].set_index("team_id")
 
 
-def _pct(wins: np.ndarray, losses: np.ndarray) -> np.ndarray:
+def win_pct(wins: np.ndarray, losses: np.ndarray) -> np.ndarray:
     games = wins + losses
     return np.divide(wins, games, out=np.zeros(games.shape), where=games > 0)
 
@@ -48,7 +48,7 @@ class Table:
 
     def ranks(self) -> tuple[dict[int, int], dict[int, int], dict[int, float]]:
         """Conference ranks, division ranks and games behind the conference's first-ranked team."""
-        self.pct = _pct(self.wins, self.losses)
+        self.pct = win_pct(self.wins, self.losses)
         self.eligible = self.playoff_eligible()
         division_rank: dict[int, int] = {}
         for name in {x for x in self.division if x is not None}:
@@ -108,7 +108,7 @@ class Table:
         leader = (lambda: None) if division_leaders is None else (lambda: [float(i in division_leaders) for i in tied])
         head_to_head = lambda: self.head_to_head_pct(tied)  # noqa: E731
         criteria = [head_to_head, leader] if len(tied) == 2 else [leader, head_to_head]
-        records = [lambda: self.division_pct(tied), lambda: list(_pct(self.conference_wins[tied], self.conference_losses[tied]))]
+        records = [lambda: self.division_pct(tied), lambda: list(win_pct(self.conference_wins[tied], self.conference_losses[tied]))]
         criteria += [
             *(records[::-1] if self.era.conference_record_first else records),
             lambda: self.pct_against_eligible(tied, own_conference=True),
@@ -132,13 +132,13 @@ class Table:
         wins, losses = among.sum(axis=1), among.sum(axis=0)
         if ((wins + losses) == 0).any():
             return None
-        return list(_pct(wins, losses))
+        return list(win_pct(wins, losses))
 
     def division_pct(self, tied: list[int]) -> list[float] | None:
         """Division win percentage, only when all tied teams share a division."""
         if len({self.division[i] for i in tied}) != 1 or self.division[tied[0]] is None:
             return None
-        return list(_pct(self.division_wins[tied], self.division_losses[tied]))
+        return list(win_pct(self.division_wins[tied], self.division_losses[tied]))
 
     def pct_against_eligible(self, tied: list[int], own_conference: bool) -> list[float] | None:
         """Win percentage against the playoff-eligible teams of the tied teams' own or the other conference."""
@@ -149,7 +149,7 @@ class Table:
         values = []
         for i in tied:
             opponents = sorted(pools[0] - {i})
-            values.append(float(_pct(self.head_to_head[i, opponents].sum(), self.head_to_head[opponents, i].sum())))
+            values.append(float(win_pct(self.head_to_head[i, opponents].sum(), self.head_to_head[opponents, i].sum())))
         return values
 
 
