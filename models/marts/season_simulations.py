@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typing as t
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -11,15 +11,14 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from nba_warehouse.basketball.elo import EloParameters
-from nba_warehouse.basketball.simulation import ROUNDS, Season, simulate
-from nba_warehouse.basketball.eras import BUBBLE_RESTART, era
+from nba_warehouse.basketball.simulation import ROUNDS, SEEDS, odds_by_day
+from nba_warehouse.basketball.eras import era
 from nba_warehouse.basketball.tiebreakers import alignment
+from nba_warehouse.cores import starmap
 from nba_warehouse.nba import REGULAR_SEASON
 
 GRAIN = ["season", "as_of_date", "team_id"]
 SIMULATION_DATES = ("every", "checkpoints")  # every played date, or only marts.season_checkpoints' dates
-SEEDS = list(range(1, 16))
 
 COLUMNS = {
     "season": "text",
@@ -38,6 +37,8 @@ COLUMNS = {
     "simulations": "int",
 }
 PROBABILITIES = [c for c in COLUMNS if c.endswith("_probability")]
+DAYS_WORTH_SPREADING = 100  # dates to simulate before worker processes pay for their start (about a second)
+DAYS_PER_TASK = 16  # dates sent to a worker at once: few round trips, still an even share at the end
 
 
 @model(
@@ -79,7 +80,7 @@ PROBABILITIES = [c for c in COLUMNS if c.endswith("_probability")]
     ],
 )
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> t.Iterator[pd.DataFrame]:
-    parameters = EloParameters(**context.var("fivethirtyeight_elo"))
+    parameters = dict(context.var("fivethirtyeight_elo"))
     settings = context.var("season_simulations")
     if not int(settings["runs"]):
         return  # simulations turned off: a quick first build of all history
@@ -116,86 +117,42 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     )
     games["game_date"] = pd.to_datetime(games.game_date).dt.date
     ratings["game_date"] = pd.to_datetime(ratings.game_date).dt.date
-    frames = []
+    runs, seed = int(settings["runs"]), int(settings["seed"])
+    work = []
     for season, season_games in games.groupby("season", sort=True):
         start_year = int(season[:4])
         aligned = alignment(divisions, start_year)
         if not era(start_year).has_conferences or aligned.empty or not set(season_games.home_team_id) | set(season_games.away_team_id) <= set(aligned.index):
             continue
         played_dates = sorted(set(season_games.game_date[season_games.home_pts.notna()]))
-        for as_of in (d for d in played_dates if start.date() <= d <= end.date() and (checkpoints is None or d in checkpoints)):
-            season_state = _season_as_of(season, start_year, season_games, aligned, ratings, parameters, as_of)
-            outcome = simulate(season_state, parameters, int(settings["runs"]), int(settings["seed"]) + as_of.toordinal())
-            frames.append(_summary(season, as_of, season_state, outcome))
+        days = [d.toordinal() for d in played_dates if start.date() <= d <= end.date() and (checkpoints is None or d in checkpoints)]
+        schedule = _schedule(season, start_year, season_games, aligned, ratings)
+        work += [(schedule, parameters, runs, seed, days[k : k + DAYS_PER_TASK]) for k in range(0, len(days), DAYS_PER_TASK)]
+    with starmap(odds_by_day, "nba_warehouse.basketball.simulation", sum(len(days) for *_, days in work) >= DAYS_WORTH_SPREADING) as simulate_all:
+        frames = [pd.DataFrame(odds) for task in simulate_all(work) for odds in task]
     if frames:
         yield pd.concat(frames, ignore_index=True)[list(COLUMNS)]
 
 
-def _season_as_of(
-    season: str,
-    start_year: int,
-    games: pd.DataFrame,
-    aligned: pd.DataFrame,
-    ratings: pd.DataFrame,
-    parameters: EloParameters,
-    as_of: date,
-) -> Season:
-    """The season as it stood after the games of ``as_of``; later games are still to play, whatever
-    happened in them since."""
+def _schedule(season: str, start_year: int, games: pd.DataFrame, aligned: pd.DataFrame, ratings: pd.DataFrame) -> dict[str, t.Any]:
+    """The season's games, alignment and its teams' ratings as plain arrays, as ``odds_by_day`` takes them (plain, so
+    they can be sent to a worker process)."""
     team_ids = np.array(sorted(aligned.index))
-    index = {team_id: i for i, team_id in enumerate(team_ids)}
-    played = games[(games.game_date <= as_of) & games.home_pts.notna()]
-    remaining = games[games.game_date > as_of]
-    latest = ratings[ratings.game_date <= as_of].groupby("team_id").last()
-    rules = era(start_year)
-    bubble = games[games.game_date >= date.fromisoformat(BUBBLE_RESTART)]
-    invited = frozenset(np.concatenate([bubble.home_team_id.map(index), bubble.away_team_id.map(index)])) if rules.bubble and as_of >= date.fromisoformat(BUBBLE_RESTART) else None
-    team_ratings = np.array(
-        [
-            parameters.entering(*(latest.loc[x, ["elo_after", "season"]] if x in latest.index else (None, None)), season)
-            for x in team_ids
-        ]
-    )
-    return Season(
+    rated = ratings[ratings.team_id.isin(team_ids)]
+    return dict(
+        season=season,
+        start_year=start_year,
         team_ids=team_ids,
         conference=aligned.loc[team_ids, "conference"].to_numpy(dtype=object),
         division=aligned.loc[team_ids, "division"].to_numpy(dtype=object),
-        ratings=team_ratings,
-        played_home=played.home_team_id.map(index).to_numpy(dtype=np.int64),
-        played_away=played.away_team_id.map(index).to_numpy(dtype=np.int64),
-        played_home_pts=played.home_pts.to_numpy(dtype=float),
-        played_away_pts=played.away_pts.to_numpy(dtype=float),
-        remaining_home=remaining.home_team_id.map(index).to_numpy(dtype=np.int64),
-        remaining_away=remaining.away_team_id.map(index).to_numpy(dtype=np.int64),
-        remaining_neutral=remaining.is_neutral_site.fillna(False).to_numpy(dtype=bool),
-        era=rules,
-        invited=invited,
-    )
-
-
-def _summary(season: str, as_of: date, state: Season, outcome: t.Any) -> pd.DataFrame:
-    n = len(state.team_ids)
-    current_wins = np.bincount(
-        np.where(state.played_home_pts > state.played_away_pts, state.played_home, state.played_away), minlength=n
-    )
-    played = np.bincount(np.concatenate([state.played_home, state.played_away]), minlength=n)
-    left = np.bincount(np.concatenate([state.remaining_home, state.remaining_away]), minlength=n)
-    p05, p95 = np.percentile(outcome.wins, [5, 95], axis=0)
-    return pd.DataFrame(
-        {
-            "season": season,
-            "as_of_date": as_of,
-            "team_id": state.team_ids,
-            "conference": state.conference,
-            "wins": current_wins,
-            "losses": played - current_wins,
-            "games_left": left,
-            "projected_wins_mean": outcome.wins.mean(axis=0),
-            "projected_wins_p05": p05,
-            "projected_wins_p95": p95,
-            **{f"seed_{k}_probability": (outcome.seeds == k).mean(axis=0) for k in SEEDS},
-            "play_in_probability": outcome.play_in.mean(axis=0),
-            **{f"{name}_probability": outcome.reached[name].mean(axis=0) for name in ROUNDS},
-            "simulations": len(outcome.wins),
-        }
+        home=np.searchsorted(team_ids, games.home_team_id.to_numpy()),
+        away=np.searchsorted(team_ids, games.away_team_id.to_numpy()),
+        home_pts=games.home_pts.to_numpy(dtype=float),
+        away_pts=games.away_pts.to_numpy(dtype=float),
+        day=np.array([d.toordinal() for d in games.game_date]),
+        neutral=games.is_neutral_site.fillna(False).to_numpy(dtype=bool),
+        rated_team=np.searchsorted(team_ids, rated.team_id.to_numpy()),
+        rated_day=np.array([d.toordinal() for d in rated.game_date], dtype=np.int64),
+        rating=rated.elo_after.to_numpy(dtype=float),
+        rating_season=rated.season.to_numpy(dtype=object),
     )

@@ -2,8 +2,8 @@
 
 ``Table`` breaks ties recursively, one season at a time. Here every simulation's tie groups are broken together,
 one criterion per step: a group whose members differ on its current criterion splits into sub-groups, each
-starting the criteria again (the recursion, unrolled); a group whose members are equal on it, or to which it does
-not apply, moves on to the next. A group is a set of teams sharing ``start``, its first place in the order, so a
+starting the criteria again (the recursion, unrolled; the win percentage, which splits every group first, is not
+taken again); a group whose members are equal on it, or to which it does not apply, moves on to the next. A group is a set of teams sharing ``start``, its first place in the order, so a
 split only moves each team down by the members ahead of it. tests/test_simulation.py checks that the seeds
 equal ``Table.ranks()`` on many random seasons of every era.
 """
@@ -105,14 +105,20 @@ def _order(
         stacked[LEADER] = leaders
     one_division = (division[members][:, None] == division[members][None, :]) & (division[members] != None)[:, None]  # noqa: E711
     two, more = _chains(era)
-    start = np.zeros((runs, m), dtype=np.int64)
-    step = np.zeros((runs, m), dtype=np.int64)
+    pct = stacked[PCT]
+    start = np.count_nonzero(pct[:, None, :] > pct[:, :, None], axis=2)  # the win percentage splits the members first,
+    step = np.ones((runs, m), dtype=np.int64)  # so every later group shares one and starts at the next criterion
     live = np.arange(runs)
-    while len(live):
-        place, at = start[live], np.minimum(step[live], len(two) - 1)
+    while True:
+        place = start[live]
         together = place[:, :, None] == place[:, None, :]
-        size = together.sum(axis=2)
+        size = np.count_nonzero(together, axis=2)
         tied = size > 1
+        unsettled = tied.any(axis=1)
+        if not unsettled.any():
+            return start
+        live, place, together, size, tied = live[unsettled], place[unsettled], together[unsettled], size[unsettled], tied[unsettled]
+        at = np.minimum(step[live], len(two) - 1)
         criterion = np.where(size == 2, two[at], more[at])
         value = stacked[criterion, live[:, None], np.arange(m)[None, :]]
         applies = np.ones(value.shape, dtype=bool) if leaders is not None else criterion != LEADER
@@ -127,13 +133,11 @@ def _order(
         if by_division.any():
             applies &= ~by_division | ~(together & ~one_division[None]).any(axis=2)
         ahead = together & (value[:, None, :] > value[:, :, None])
-        group_applies = ~(together & ~applies[:, None, :]).any(axis=2)
-        splits = tied & group_applies & (together & (value[:, None, :] != value[:, :, None])).any(axis=2)
-        start[live] = place + np.where(splits, ahead.sum(axis=2), 0)
-        step[live] = np.where(splits, 0, step[live] + tied)
-        place = start[live]
-        live = live[((place[:, :, None] == place[:, None, :]).sum(axis=2) > 1).any(axis=1)]
-    return start
+        splits = tied & (together & (value[:, None, :] != value[:, :, None])).any(axis=2)
+        if not applies.all():
+            splits &= ~(together & ~applies[:, None, :]).any(axis=2)
+        start[live] = place + np.where(splits, np.count_nonzero(ahead, axis=2), 0)
+        step[live] = np.where(splits, 1, step[live] + tied)
 
 
 def _seeded(place: np.ndarray, division_place: np.ndarray, members: np.ndarray, era: Era, invited: frozenset[int] | None) -> np.ndarray:

@@ -7,15 +7,19 @@ simulations x games), the seeding with the league's tiebreakers included
 
 from __future__ import annotations
 
+import typing as t
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
 from nba_warehouse.basketball.elo import EloParameters
-from nba_warehouse.basketball.eras import PLAY_IN_SERIES_MARGIN, Bracket, Era
+from nba_warehouse.basketball.eras import BUBBLE_RESTART, PLAY_IN_SERIES_MARGIN, Bracket, Era, era
 from nba_warehouse.basketball.seeding import Records, conference_seeds
 
 ROUNDS = ("playoffs", "second_round", "conference_finals", "finals", "title")
+SEEDS = tuple(range(1, 16))
+DAYS = 1_000_000  # more than any date's ordinal: (team, day) keys sort by team, then day
 
 
 @dataclass
@@ -71,6 +75,70 @@ def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) ->
     seeds = conference_seeds(records, season.conference, season.division, season.team_ids, season.era, season.invited)
     reached, play_in = _postseason(season, parameters, wins, losses, seeds, rng)
     return Outcome(wins=wins, seeds=seeds, reached=reached, play_in=play_in)
+
+
+def odds_by_day(schedule: dict[str, t.Any], parameters: dict[str, float], runs: int, seed: int, days: list[int]) -> list[dict[str, t.Any]]:
+    """For each day (a date's ordinal), the season as it stood after that day's games, simulated ``runs`` times
+    with the seed plus the day: each team's record, projected wins and share of simulations at each seed, in the
+    play-in and reaching each round. ``schedule`` is the season's games, teams and ratings as arrays (the keys
+    ``marts.season_simulations`` gives it); plain arguments and results, so a worker process can take a share."""
+    elo = EloParameters(**parameters)
+    rules = era(schedule["start_year"])
+    restart = date.fromisoformat(BUBBLE_RESTART).toordinal()
+    day, home, away = schedule["day"], schedule["home"], schedule["away"]
+    invited = frozenset(np.concatenate([home[day >= restart], away[day >= restart]])) if rules.bubble else None
+    # each team's ratings in (team, day) order, so a team's latest rating on a day is one binary search
+    rated_key = schedule["rated_team"] * DAYS + schedule["rated_day"]
+    order = np.argsort(rated_key, kind="stable")
+    rated_key, rated_team = rated_key[order], schedule["rated_team"][order]
+    rating, rating_season = schedule["rating"][order], schedule["rating_season"][order]
+    teams = np.arange(len(schedule["team_ids"]))
+    has_result = ~np.isnan(schedule["home_pts"])
+    summaries = []
+    for today in days:
+        latest = np.searchsorted(rated_key, teams * DAYS + today, side="right") - 1
+        found = (latest >= 0) & (rated_team[np.maximum(latest, 0)] == teams)
+        played, remaining = (day <= today) & has_result, day > today
+        season = Season(
+            team_ids=schedule["team_ids"],
+            conference=schedule["conference"],
+            division=schedule["division"],
+            ratings=np.array(
+                [elo.entering(rating[k] if ok else None, rating_season[k] if ok else None, schedule["season"]) for k, ok in zip(latest, found)]
+            ),
+            played_home=home[played],
+            played_away=away[played],
+            played_home_pts=schedule["home_pts"][played],
+            played_away_pts=schedule["away_pts"][played],
+            remaining_home=home[remaining],
+            remaining_away=away[remaining],
+            remaining_neutral=schedule["neutral"][remaining],
+            era=rules,
+            invited=invited if today >= restart else None,
+        )
+        summaries.append({"season": schedule["season"], "as_of_date": date.fromordinal(today), **_odds(season, elo, runs, seed + today)})
+    return summaries
+
+
+def _odds(season: Season, parameters: EloParameters, runs: int, seed: int) -> dict[str, np.ndarray]:
+    n = len(season.team_ids)
+    wins_so_far = np.bincount(np.where(season.played_home_pts > season.played_away_pts, season.played_home, season.played_away), minlength=n)
+    outcome = simulate(season, parameters, runs, seed)
+    p05, p95 = np.percentile(outcome.wins, [5, 95], axis=0)
+    return {
+        "team_id": season.team_ids,
+        "conference": season.conference,
+        "wins": wins_so_far,
+        "losses": np.bincount(np.concatenate([season.played_home, season.played_away]), minlength=n) - wins_so_far,
+        "games_left": np.bincount(np.concatenate([season.remaining_home, season.remaining_away]), minlength=n),
+        "projected_wins_mean": outcome.wins.mean(axis=0),
+        "projected_wins_p05": p05,
+        "projected_wins_p95": p95,
+        **{f"seed_{k}_probability": (outcome.seeds == k).mean(axis=0) for k in SEEDS},
+        "play_in_probability": outcome.play_in.mean(axis=0),
+        **{f"{name}_probability": outcome.reached[name].mean(axis=0) for name in ROUNDS},
+        "simulations": np.full(len(season.team_ids), runs),
+    }
 
 
 class Pairs:
