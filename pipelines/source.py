@@ -20,13 +20,14 @@ from typing import Any
 import dlt
 import pyarrow as pa
 import pyarrow.compute as pc
-from nba_api.stats.endpoints import CommonAllPlayers, LeagueGameLog, PlayerGameLogs, ScheduleLeagueV2
+from nba_api.stats.endpoints import CommonAllPlayers, LeagueGameLog, PlayerGameLogs
 from nba_api.stats.endpoints._base import Endpoint
 from nba_api.stats.static import teams as static_teams
 
 from nba_warehouse.nba import NATURAL_KEYS, season_types
 from pipelines.boundary import Boundary, Request
 from pipelines.contract import empty_table, raw_frame, to_arrow
+from pipelines.endpoints import ScheduleLeagueV2
 from pipelines.quality import Scope
 from pipelines.stats_http import StatsClient
 
