@@ -99,7 +99,7 @@ def main() -> None:
 
     by_label = {s.label: s for s in steps}
     ingest = by_label[f"ingest through replay, {args.seasons} seasons"]
-    gate = float(re.search(r"quality gate ([\d.]+) s", ingest.output).group(1))  # type: ignore[union-attr]
+    gate, waited = map(float, re.search(r"quality gate ([\d.]+) s beside the load, waited for ([\d.]+) s", ingest.output).groups())  # type: ignore[union-attr]
     build = by_label[f"first build of every model (sqlmesh plan), {args.seasons} seasons"]
     daily_many = by_label[f"nba-warehouse daily for {THROUGH}, {args.seasons} seasons"]
     daily_one = by_label[f"nba-warehouse daily for {THROUGH}, 1 seasons"]
@@ -115,8 +115,9 @@ def main() -> None:
 
     ratio = daily_many.seconds / daily_one.seconds
     print("| what | measured | target | |\n|---|---|---|---|")
-    print(f"| ingest through replay, every batch validated, {args.seasons} seasons | {rows / ingest.seconds:,.0f} rows/s; the gate {gate:.1f} s = "
-          f"{gate / ingest.seconds:.0%} of the ingest | ≥ 15,000 rows/s, gate ≤ 20% | {met(rows / ingest.seconds >= 15_000 and gate <= 0.2 * ingest.seconds)} |")  # fmt: skip
+    print(f"| ingest through replay, every batch validated, {args.seasons} seasons | {rows / ingest.seconds:,.0f} rows/s; the gate {gate:.1f} s in its "
+          f"own process, of which the ingest waited {waited:.1f} s = {waited / ingest.seconds:.0%} | ≥ 15,000 rows/s, gate ≤ 20% | "
+          f"{met(rows / ingest.seconds >= 15_000 and waited <= 0.2 * ingest.seconds)} |")  # fmt: skip
     print(f"| first build of every model, {args.seasons} seasons, default simulations | {build.seconds:.0f} s | ≤ 120 s | {met(build.seconds <= 120)} |")
     print(f"| 10,000 simulations of a whole season | {simulation_seconds:.2f} s | ≤ 1 s | {met(simulation_seconds <= 1)} |")
     print(f"| `nba-warehouse daily` for one new day, {args.seasons} seasons vs 1 | {daily_many.seconds:.1f} s vs {daily_one.seconds:.1f} s = "

@@ -28,7 +28,7 @@ from nba_warehouse.nba import NATURAL_KEYS, season_types
 from pipelines.boundary import Boundary, Request
 from pipelines.contract import empty_table, raw_frame, to_arrow
 from pipelines.endpoints import ScheduleLeagueV2
-from pipelines.quality import Scope
+from pipelines.verdicts import Scope
 from pipelines.stats_http import StatsClient
 
 MERGE = {"disposition": "merge", "strategy": "delete-insert"}

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import subprocess
+import sys
 
 import pytest
+
+from conftest import REPO
 
 SEASONS = ("--season", "2024-25", "--season", "2025-26")
 TABLES = ("team_game_logs", "player_game_logs", "players", "schedule", "teams")
@@ -14,10 +19,12 @@ TABLES = ("team_game_logs", "player_game_logs", "players", "schedule", "teams")
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ingested")]
 
 
-def _recorded_rows(league, endpoint):
+def _recorded_rows(league, endpoint, season=None):
     index = json.loads((league / "index.json").read_text())
     return sum(
-        len(json.loads(gzip.open(league / e["file"]).read())["resultSets"][0]["rowSet"]) for e in index if e["endpoint"] == endpoint
+        len(json.loads(gzip.open(league / e["file"]).read())["resultSets"][0]["rowSet"])
+        for e in index
+        if e["endpoint"] == endpoint and season in (None, e["params"].get("Season"))
     )
 
 
@@ -71,3 +78,16 @@ def test_the_landing_archive_rebuilds_the_raw_layer(ingested, new_warehouse):
     assert _counts(rebuilt) == _counts(warehouse)
     rebuilt_rows = set(rebuilt.query("select game_id, team_id, pts, plus_minus from raw.team_game_logs"))
     assert rebuilt_rows == set(warehouse.query("select game_id, team_id, pts, plus_minus from raw.team_game_logs"))
+
+
+def test_the_gate_runs_beside_the_load_and_the_loading_process_never_imports_great_expectations(warehouse, league):
+    ingest = "import sys; from nba_warehouse.cli import main; code = main(sys.argv[1:]); print('gx imported:', 'great_expectations' in sys.modules); sys.exit(code)"
+    done = subprocess.run(
+        [sys.executable, "-c", ingest, "ingest", "--season", "2025-26", "--resources", "team_game_logs", "--replay", str(league)],
+        env=warehouse.env, cwd=REPO, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "gx imported: False" in done.stdout
+    passed = re.search(r"(\d+) of (\d+) batches passed validation \(quality gate [\d.]+ s beside the load, waited for [\d.]+ s\)", done.stdout + done.stderr)
+    assert passed and int(passed[1]) == int(passed[2]) > 0, done.stdout + done.stderr
+    assert warehouse.scalar("select count(*) from raw.team_game_logs") == _recorded_rows(league, "leaguegamelog", "2025-26")

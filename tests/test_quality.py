@@ -9,7 +9,8 @@ import pytest
 
 from nba_warehouse.offline.recordings import RecordingFolder
 from pipelines.contract import raw_frame
-from pipelines.quality import QualityGate, Scope, Validation
+from pipelines.quality import QualityGate
+from pipelines.verdicts import Scope, Validation
 
 TABLES = {"leaguegamelog": "team_game_logs", "playergamelogs": "player_game_logs", "commonallplayers": "players"}
 HEADERS = ["SEASON_ID", "TEAM_ID", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID", "GAME_DATE", "MATCHUP", "WL", "MIN", "FGM", "FGA", "FG_PCT", "FG3M", "FG3A", "FG3_PCT", "FTM", "FTA", "FT_PCT", "OREB", "DREB", "REB", "AST", "STL", "BLK", "TOV", "PF", "PTS", "PLUS_MINUS", "VIDEO_AVAILABLE"]  # fmt: skip

@@ -29,7 +29,7 @@ from nba_warehouse.runs.manifest import RUNS_FOLDER, RunManifest, hold_warehouse
 from nba_warehouse.runs.refresh import refresh_prod
 from pipelines.data_docs import docs_index
 from pipelines.ingest import new_run_id, run_ingest
-from pipelines.quality import QualityGate
+from pipelines.gate_process import GateProcess
 from pipelines.source import Window
 
 OTHER_RESOURCES = ("players", "schedule", "teams")
@@ -192,7 +192,7 @@ def _run(
     done = warehouse.completed_chunks(job) if resume else {}
     pending_before = warehouse.pending()
     refresh_from, changed = pending_before, False
-    gate = QualityGate(paths.root)
+    gate = GateProcess(paths.root)
     try:
         for chunk in plan_chunks(start, end, chunk_days):
             if str(chunk) in done:
