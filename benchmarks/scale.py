@@ -26,11 +26,14 @@ import duckdb
 from history_backfill import backfill_command
 from season_simulation import best_seconds
 
+from nba_warehouse.nba import parse_season, season_label, season_of
 from nba_warehouse.offline.history import write_history
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-THROUGH = date(2026, 2, 21)  # the newest season is played through this day: the daily run loads it
+# The newest season is played through yesterday: the league is built as of yesterday, and the daily run loads
+# yesterday's games today, as the scheduled run does. (In the off-season that day has no games.)
+THROUGH = date.today() - timedelta(days=1)
 
 
 @dataclass
@@ -55,19 +58,19 @@ def _run(label: str, command: list[str], env: dict[str, str], steps: list[Step])
 
 
 def _seasons(count: int) -> list[str]:
-    last = THROUGH.year - 1
-    return [f"{y}-{(y + 1) % 100:02d}" for y in range(last - count + 1, last + 1)]
+    last = parse_season(season_of(THROUGH))
+    return [season_label(y) for y in range(last - count + 1, last + 1)]
 
 
 def _league(seasons: int, root: Path, steps: list[Step]) -> Path:
     """A synthetic league of ``seasons`` through THROUGH, loaded up to the day before and built."""
     league, db = root / "league", root / "wh" / "warehouse.duckdb"
     env = {**os.environ, "NBA_WAREHOUSE_DB": str(db)}
-    _run(f"synth, {seasons} seasons", [str(BIN / "nba-warehouse"), "synth", "--seasons", str(seasons), "--out", str(league), "--through", THROUGH.isoformat()], env, steps)  # fmt: skip
+    _run(f"synth, {seasons} seasons", [str(BIN / "nba-warehouse"), "synth", "--seasons", str(seasons), "--out", str(league), "--last-season", season_of(THROUGH), "--through", THROUGH.isoformat()], env, steps)  # fmt: skip
     ingest = [str(BIN / "nba-warehouse"), "ingest", *[a for s in _seasons(seasons) for a in ("--season", s)],
               "--end", (THROUGH - timedelta(days=1)).isoformat(), "--replay", str(league)]  # fmt: skip
     _run(f"ingest through replay, {seasons} seasons", ingest, env, steps)
-    _run(f"first build of every model (sqlmesh plan), {seasons} seasons", [str(BIN / "sqlmesh"), "plan", "--auto-apply", "--no-prompts"], env, steps)
+    _run(f"first build of every model (sqlmesh plan), {seasons} seasons", [str(BIN / "sqlmesh"), "plan", "--auto-apply", "--no-prompts", "--execution-time", THROUGH.isoformat()], env, steps)
     daily = [str(BIN / "nba-warehouse"), "daily", "--date", THROUGH.isoformat(), "--replay", str(league)]
     _run(f"nba-warehouse daily for {THROUGH}, {seasons} seasons", daily, env, steps)
     return db

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import shutil
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 
 import duckdb
 import pytest
-from conftest import REPO, Built, Warehouse, succeeded
+from conftest import REPO, Built, Warehouse, environment, succeeded
 from sqlmesh import Context
 from sqlmesh.utils import CompletionStatus
+
+from nba_warehouse.runs.refresh import refresh_prod
 
 PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "macros", "audits", "seeds", "tests/models")
 # The warehouse is built as it would have been on the morning of 2026-02-15, with games through the 14th.
@@ -178,6 +181,27 @@ def test_a_stat_correction_restated_from_its_date_equals_a_from_scratch_build(pr
     assert restated_views.keys() == scratch_views.keys() and {"marts.standings", "marts.elo_ratings", "marts.season_simulations"} <= restated_views.keys()
     for view, rows in scratch_views.items():
         assert restated_views[view] == rows, f"{view} differs from a from-scratch build after the restatement"
+
+
+def test_a_correction_loaded_after_the_days_run_is_restated_not_left_for_tomorrow(project):
+    """Prod is processed through the run's day, so ``sqlmesh run`` has nothing left to do and its lookback reaches
+    back from nothing: a second load that day changed a row the models already hold, which only a restatement
+    brings in."""
+    game_id, team_id = project.warehouse.query(
+        "select game_id, team_id from raw.team_game_logs where game_date = '2026-02-13' and wl = 'W' order by game_id limit 1"
+    )[0]
+    points = f"select pts, ftm from core.fct_team_games where game_id = '{game_id}' and team_id = {team_id}"
+    (pts, ftm), = project.warehouse.query(points)
+    with duckdb.connect(str(project.warehouse.db)) as con:
+        con.execute(f"update raw.team_game_logs set pts = pts + 1, ftm = ftm + 1, fta = fta + 1 where game_id = '{game_id}' and team_id = {team_id}")
+
+    detail: dict = {}
+    with environment(NBA_WAREHOUSE_PROJECT=str(project.root), NBA_WAREHOUSE_DB=str(project.warehouse.db)):
+        outcome = refresh_prod(date(2026, 2, 13), date.fromisoformat(BUILT_ON), detail)
+    assert outcome.startswith("restated from 2026-02-13, then run"), outcome
+    assert project.warehouse.query(points) == [(pts + 1, ftm + 1)]
+    restated = {i["model"] for i in detail["intervals"]}
+    assert {"core.fct_team_games", "marts.standings", "marts.elo_ratings"} <= restated
 
 
 def test_a_scheduled_run_processes_only_the_new_day_and_then_nothing(project, league):

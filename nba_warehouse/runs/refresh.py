@@ -1,10 +1,11 @@
 """Bring the prod models up to date after a load, and record what SQLMesh did.
 
 ``sqlmesh run`` only fills intervals it has not processed, reaching back the
-models' 7-day lookback. Rows loaded for older dates need those intervals
-restated: a restatement plan of the facts fed by the raw layer (SQLMesh
-restates everything downstream), through today, because standings and Elo are
-cumulative. A restatement plan would also deploy local model changes, so it is
+models' 7-day lookback from the first of them. Rows loaded for dates it will
+not reach (older than that, or any date when it has nothing to process, as in a
+second run on one day) need those intervals restated: a restatement plan of the
+facts fed by the raw layer (SQLMesh restates everything downstream), through
+today, because standings and Elo are cumulative. A restatement plan would also deploy local model changes, so it is
 refused while the project differs from prod.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 
 from sqlmesh import Context
 from sqlmesh.core.console import NoopConsole, set_console
-from sqlmesh.utils.date import to_ds
+from sqlmesh.utils.date import to_date, to_ds
 
 from nba_warehouse.project import project_root
 
@@ -85,15 +86,27 @@ def _bring_up_to_date(context: Context, recorder: Recorder, restate_from: date |
         return "first build of prod"
     action = "run"
     lookback_days = min(context.get_model(name).lookback for name in RESTATED_MODELS)  # daily intervals
-    if restate_from is not None and restate_from < today - timedelta(days=lookback_days):
+    processed_to = _processed_to(context)
+    reached_from = processed_to - timedelta(days=lookback_days) if processed_to is not None and processed_to < today else processed_to
+    if restate_from is not None and reached_from is not None and restate_from < reached_from:
         plan = context.plan_builder("prod", restate_models=RESTATED_MODELS, start=restate_from.isoformat(), end=today.isoformat()).build()
         if plan.has_changes:
             raise ModelsFailed("the project's models differ from prod: apply them with `sqlmesh plan` first, then re-run")
         context.apply(plan)
         action = f"restated from {restate_from}, then run"
-    status = context.run("prod")
+    status = context.run("prod", execution_time=today)
     detail["action"] = action
     if status.is_failure:
         raise ModelsFailed("sqlmesh run failed: " + "; ".join(recorder.messages[-3:]))
     processed = len(recorder.intervals)
     return f"{action}: {processed} model intervals processed" if processed else f"{action}: nothing to do"
+
+
+def _processed_to(context: Context) -> date | None:
+    """The day prod's raw-fed facts are processed up to (the end of their last interval), if any."""
+    names = {context.get_model(name).fqn for name in RESTATED_MODELS}
+    environment = context.state_reader.get_environment("prod")
+    assert environment is not None
+    snapshots = context.state_reader.get_snapshots([s.snapshot_id for s in environment.snapshots if s.name in names])
+    ends = [max(end for _, end in snapshot.intervals) for snapshot in snapshots.values() if snapshot.intervals]
+    return to_date(min(ends)) if len(ends) == len(names) else None
