@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import typing as t
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from scipy import special
 from nba_warehouse.basketball.elo import EloParameters
 from nba_warehouse.nba import PLAYOFFS, REGULAR_SEASON
 
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # datetime64 days count from 1970-01-01, ordinals from year 1
 LEAGUE_STATES = 3  # the league's home edge, the late-season losing-record effect, the late-season best-record effect
 LATE_SEASON_GAMES = 12  # a team's last games of the regular season count as late
 LOSING_RECORD, BEST_RECORD = 0.4, 0.65  # win shares below and above which a late game is affected
@@ -128,15 +130,15 @@ class PowerRatings:
         """Expected home margin and the variance of the ratings behind it."""
         index, weights = self._design(home, away, neutral, late)
         margin = float(weights @ self.x[index]) + self.p.back_to_back * rest_edge
-        return margin, float(weights @ self.cov[np.ix_(index, index)] @ weights)
+        return margin, float(weights @ self.cov[index[:, None], index] @ weights)
 
     def update(self, home: int, away: int, neutral: bool, late: tuple[float, float], rest_edge: float, margin: int) -> None:
         index, weights = self._design(home, away, neutral, late)
         expected = float(weights @ self.x[index]) + self.p.back_to_back * rest_edge
         spread = self.cov[:, index] @ weights
         gain = spread / (self.p.margin_sd**2 + float(weights @ spread[index]))
-        self.x += gain * (float(np.clip(margin, -self.p.max_margin, self.p.max_margin)) - expected)
-        self.cov -= np.outer(gain, spread)
+        self.x += gain * (min(max(float(margin), -self.p.max_margin), self.p.max_margin) - expected)
+        self.cov -= gain[:, None] * spread[None, :]
 
     def strength(self, team: int) -> float:
         """A team's strength and form, in points against an average team."""
@@ -191,11 +193,12 @@ def late_season_flags(games: pd.DataFrame) -> np.ndarray:
 def predict(games: pd.DataFrame, parameters: PowerParameters, elo: EloParameters, entry_ratings: dict[tuple[int, int], float]) -> pd.DataFrame:
     """Walk the games in order (played ones have ``home_pts``; the rest are still to come), predicting each from
     the ratings before its date and updating with each result. One row per game, in the order given."""
-    games = games.assign(day=pd.to_datetime(games.game_date).map(pd.Timestamp.toordinal))
+    games = games.assign(day=pd.to_datetime(games.game_date).to_numpy().astype("datetime64[D]").astype(np.int64) + EPOCH_ORDINAL)
     season_teams = _team_games(games).groupby("season").team.agg(set).to_dict()
     ratings = PowerRatings(parameters, elo, entry_ratings, games.season.min() if len(games) else "")
     rows = []
-    for game, rest, late in zip(games.itertuples(index=False), rest_edges(games), late_season_flags(games)):
+    walked = games[["season", "day", "home_team_id", "away_team_id", "is_neutral_site", "home_pts", "away_pts"]]
+    for game, rest, late in zip(walked.itertuples(index=False), rest_edges(games), late_season_flags(games)):
         ratings.advance(game.season, game.day, lambda: season_teams[game.season])
         neutral, late = bool(game.is_neutral_site), (float(late[0]), float(late[1]))
         margin, variance = ratings.predict(game.home_team_id, game.away_team_id, neutral, late, rest)
