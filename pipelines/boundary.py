@@ -4,9 +4,10 @@ Each batch (one table, season, season type and date window) is loaded whole
 or not at all: a request that failed for good, or a batch that fails its
 expectation suite, is recorded and skipped so it neither half-loads nor blocks
 the other batches of the run. Batches are fetched ahead and validated several
-at a time, each still against its own request, by the gate's own process while the next are fetched. A failing body stays in the landing archive,
-marked quarantined with its validation beside it; replays skip it, and the
-next clean fetch of the same window loads normally.
+at a time, each still against its own request, by the gate's own process while
+the next are fetched. A failing body stays in the landing archive, marked
+quarantined with its validation beside it; replays skip it, and the next clean
+fetch of the same window loads normally.
 """
 
 from __future__ import annotations

@@ -54,9 +54,6 @@ class GateProcess:
         validations: list[Validation] = self._result(pending)
         return validations
 
-    def validate(self, table: str, raw: pd.DataFrame, batches: list[tuple[Scope, int]]) -> list[Validation]:
-        return self.verdicts(self.submit(table, raw, batches))
-
     def build_docs(self) -> Path:
         """The run's Data Docs (``QualityGate.build_docs``); the run's gate ends with them."""
         index: Path = self._result(_submit(_build_docs, self.root))

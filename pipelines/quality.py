@@ -16,7 +16,6 @@ import hashlib
 import json
 import logging
 import os
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,15 +29,12 @@ from pipelines.data_docs import docs_index, localise
 from pipelines.verdicts import Failure, Scope, Validation
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-_importing = time.perf_counter()
 import great_expectations as gx  # noqa: E402 - reads the variable above on import
 import great_expectations.expectations as gxe  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier, ValidationResultIdentifier  # noqa: E402
 from great_expectations.exceptions import DataContextError  # noqa: E402
 
-# part of what the gate costs a process, reported with its validations
-IMPORT_SECONDS = time.perf_counter() - _importing
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
@@ -150,7 +146,6 @@ class QualityGate:
     """Validates batches in a Great Expectations file context under the warehouse folder."""
 
     def __init__(self, root: Path) -> None:
-        started = time.perf_counter()
         self.root = root
         self.context = gx.get_context(mode="file", project_root_dir=str(root))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -160,7 +155,6 @@ class QualityGate:
             self.source = self.context.data_sources.add_pandas(SOURCE)
         self._definitions: dict[str, gx.ValidationDefinition] = {}
         self._results: list[ValidationResultIdentifier] = []
-        self.seconds = IMPORT_SECONDS + time.perf_counter() - started
 
     def _definition(self, table: str) -> gx.ValidationDefinition:
         """The table's validation definition: the stored one while its suite is unchanged, else suite and
@@ -195,12 +189,10 @@ class QualityGate:
         """Add this gate's results and the suites to the Data Docs site, rebuild its index, and point its pages at
         local copies of their scripts and styles. Earlier pages stay as they were, so a run's cost does not
         grow with the runs before it."""
-        started = time.perf_counter()
         suites = [ExpectationSuiteIdentifier(name=table) for table in raw_contract()]
         self.context.build_data_docs(resource_identifiers=[*suites, *self._results])
         index = docs_index(self.root)
         localise(index.parent)
-        self.seconds += time.perf_counter() - started
         return index
 
     def validate(self, table: str, raw: pd.DataFrame, batches: Sequence[tuple[Scope, int]]) -> list[Validation]:
@@ -208,19 +200,15 @@ class QualityGate:
         each one's request and row count. They are validated together with a lean result; only if that fails is
         each validated again on its own with every failing row, so a failure is reported against, and
         quarantines, exactly the batches it concerns."""
-        started = time.perf_counter()
-        try:
-            if len(batches) > 1:
-                together = self._run(table, raw, batches, "BOOLEAN_ONLY")
-                if together.success:
-                    return [Validation(scope, rows, together.expectations, together.page) for scope, rows in batches]
-            offsets = np.cumsum([0, *(rows for _, rows in batches)])
-            return [
-                self._run(table, raw.iloc[offsets[i] : offsets[i + 1]].reset_index(drop=True), [batch], "COMPLETE")
-                for i, batch in enumerate(batches)
-            ]
-        finally:
-            self.seconds += time.perf_counter() - started
+        if len(batches) > 1:
+            together = self._run(table, raw, batches, "BOOLEAN_ONLY")
+            if together.success:
+                return [Validation(scope, rows, together.expectations, together.page) for scope, rows in batches]
+        offsets = np.cumsum([0, *(rows for _, rows in batches)])
+        return [
+            self._run(table, raw.iloc[offsets[i] : offsets[i + 1]].reset_index(drop=True), [batch], "COMPLETE")
+            for i, batch in enumerate(batches)
+        ]
 
     def _run(self, table: str, raw: pd.DataFrame, batches: Sequence[tuple[Scope, int]], result_format: str) -> Validation:
         """One suite run over ``batches``: its verdict, under the first batch's request."""

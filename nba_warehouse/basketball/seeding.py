@@ -3,8 +3,9 @@
 ``Table`` breaks ties recursively, one season at a time. Here every simulation's tie groups are broken together,
 one criterion per step: a group whose members differ on its current criterion splits into sub-groups, each
 starting the criteria again (the recursion, unrolled; the win percentage, which splits every group first, is not
-taken again); a group whose members are equal on it, or to which it does not apply, moves on to the next. A group is a set of teams sharing ``start``, its first place in the order, so a
-split only moves each team down by the members ahead of it. tests/test_simulation.py checks that the seeds
+taken again); a group whose members are equal on it, or to which it does not apply, moves on to the next. A
+group is a set of teams sharing ``start``, its first place in the order, so a split only moves each team down by
+the members ahead of it. tests/test_simulation.py checks that the seeds
 equal ``Table.ranks()`` on many random seasons of every era.
 """
 

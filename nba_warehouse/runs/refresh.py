@@ -5,8 +5,9 @@ models' 7-day lookback from the first of them. Rows loaded for dates it will
 not reach (older than that, or any date when it has nothing to process, as in a
 second run on one day) need those intervals restated: a restatement plan of the
 facts fed by the raw layer (SQLMesh restates everything downstream), through
-today, because standings and Elo are cumulative. A restatement plan would also deploy local model changes, so it is
-refused while the project differs from prod.
+today, because standings and Elo are cumulative. A restatement plan would also
+deploy local model changes, so it is refused while the project differs from
+prod.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from sqlmesh import Context
 from sqlmesh.core.console import NoopConsole, set_console
+from sqlmesh.core.environment import Environment
 from sqlmesh.utils.date import to_date, to_ds
 
 from nba_warehouse.project import project_root
@@ -80,15 +82,13 @@ def refresh_prod(restate_from: date | None, today: date, detail: dict[str, Any])
 
 def _bring_up_to_date(context: Context, recorder: Recorder, restate_from: date | None, today: date, detail: dict[str, Any]) -> str:
     detail.update(intervals=recorder.intervals, messages=recorder.messages)
-    if context.state_reader.get_environment("prod") is None:
+    prod = context.state_reader.get_environment("prod")
+    if prod is None:
         context.plan("prod", no_prompts=True, auto_apply=True, skip_tests=True)  # unit tests are `make test`'s, audits still run
         detail["action"] = "first build"
         return "first build of prod"
     action = "run"
-    lookback_days = min(context.get_model(name).lookback for name in RESTATED_MODELS)  # daily intervals
-    processed_to = _processed_to(context)
-    reached_from = processed_to - timedelta(days=lookback_days) if processed_to is not None and processed_to < today else processed_to
-    if restate_from is not None and reached_from is not None and restate_from < reached_from:
+    if restate_from is not None and restate_from < _first_day_run_reaches(context, prod, today):
         plan = context.plan_builder("prod", restate_models=RESTATED_MODELS, start=restate_from.isoformat(), end=today.isoformat()).build()
         if plan.has_changes:
             raise ModelsFailed("the project's models differ from prod: apply them with `sqlmesh plan` first, then re-run")
@@ -102,11 +102,16 @@ def _bring_up_to_date(context: Context, recorder: Recorder, restate_from: date |
     return f"{action}: {processed} model intervals processed" if processed else f"{action}: nothing to do"
 
 
-def _processed_to(context: Context) -> date | None:
-    """The day prod's raw-fed facts are processed up to (the end of their last interval), if any."""
+def _first_day_run_reaches(context: Context, prod: Environment, today: date) -> date:
+    """The first day ``sqlmesh run`` at ``today`` reprocesses in prod's raw-fed facts: the lookback before the first
+    day they are not processed for. Processed through today, it has nothing to run and reaches none of them."""
     names = {context.get_model(name).fqn for name in RESTATED_MODELS}
-    environment = context.state_reader.get_environment("prod")
-    assert environment is not None
-    snapshots = context.state_reader.get_snapshots([s.snapshot_id for s in environment.snapshots if s.name in names])
-    ends = [max(end for _, end in snapshot.intervals) for snapshot in snapshots.values() if snapshot.intervals]
-    return to_date(min(ends)) if len(ends) == len(names) else None
+    snapshots = context.state_reader.get_snapshots([s.snapshot_id for s in prod.snapshots if s.name in names]).values()
+    ends = [max(end for _, end in snapshot.intervals) for snapshot in snapshots if snapshot.intervals]
+    if len(ends) < len(names):
+        return date.min  # a fact never processed: run processes all of it
+    processed_to = to_date(min(ends))
+    if processed_to >= today:
+        return processed_to
+    lookback_days = min(context.get_model(name).lookback for name in RESTATED_MODELS)  # daily intervals
+    return processed_to - timedelta(days=lookback_days)
