@@ -122,13 +122,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _start_quality_gate() -> None:
+    """Great Expectations takes seconds to import: its process starts before this one imports dlt and SQLMesh."""
+    from pipelines import gate_process
+
+    gate_process.start()
+
+
 def _ingest(args: argparse.Namespace) -> int:
+    if args.start and args.end:
+        _in_order(args.start, args.end)
+    _start_quality_gate()
     from nba_warehouse.runs.manifest import hold_warehouse
     from pipelines.ingest import describe, new_run_id, run_ingest
     from pipelines.source import Window
 
-    if args.start and args.end:
-        _in_order(args.start, args.end)
     window = Window(tuple(dict.fromkeys(args.season)), tuple(dict.fromkeys(args.season_type or REQUESTED_SEASON_TYPES)), args.start, args.end)
     run_id = new_run_id()
     with hold_warehouse(WarehousePaths.from_env().root, run_id, "ingest"):
@@ -155,10 +163,11 @@ def _in_the_past(flag: str, day: date) -> None:
 
 
 def _daily(args: argparse.Namespace) -> int:
-    from nba_warehouse.runs.job import run_range
-
     end = args.date or date.today()
     _in_the_past("--date", end)
+    _start_quality_gate()
+    from nba_warehouse.runs.job import run_range
+
     start = end - timedelta(days=REFETCH_LAG_DAYS)
     return run_range(
         "daily", start, end, arguments=_arguments(args), replay=args.replay, request_delay=args.request_delay, chunk_days=CHUNK_DAYS
@@ -166,10 +175,11 @@ def _daily(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    from nba_warehouse.runs.job import run_range
-
     _in_order(args.start, args.end)
     _in_the_past("--end", args.end)
+    _start_quality_gate()
+    from nba_warehouse.runs.job import run_range
+
     return run_range(
         "backfill",
         args.start,

@@ -2,24 +2,30 @@
 
 Validating a group of batches is seconds of Great Expectations, and importing it is seconds more; in the loading
 process both stood between one fetch and the next. Here the gate (``quality.QualityGate``, unchanged) lives in a
-worker process that imports Great Expectations while the first batches are fetched, and validates each group
-while the next is fetched. The loading process never imports Great Expectations. One worker serves every run of
-the process (a test session's runs pay the import once); each run's results and Data Docs stay its own."""
+worker process that imports Great Expectations while the command imports its own libraries (``start``, called
+first thing) and the first batches are fetched, and validates each group while the next is fetched. The loading
+process never imports Great Expectations. One worker serves every run of the process (a test session's runs pay
+the import once); each run's results and Data Docs stay its own."""
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import os
+import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Callable
 
 from pipelines.verdicts import Scope, Validation
 
+if TYPE_CHECKING:  # the loading process imports pandas with dlt; ``start`` need not wait for it
+    import pandas as pd
+
 _pool: ProcessPoolExecutor | None = None
+_importing: list[Future] = []
 
 
 def _submit(function: Callable[..., Any], *arguments: Any) -> Future:
@@ -28,12 +34,19 @@ def _submit(function: Callable[..., Any], *arguments: Any) -> Future:
     for _ in range(2):
         if _pool is None:
             # spawned, not forked: the loading process runs DuckDB's and dlt's threads
-            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_skip_teardown)
         try:
             return _pool.submit(function, *arguments)
         except BrokenProcessPool:
             _pool = None
     raise BrokenProcessPool("the quality gate's worker process could not be started")
+
+
+def start() -> None:
+    """Start the worker and its import of Great Expectations now, beside the caller's own imports. (The gate is
+    opened by ``GateProcess``, under the warehouse's lock: it writes to the warehouse folder.)"""
+    if _pool is None:
+        _importing.append(_submit(_import))
 
 
 class GateProcess:
@@ -44,7 +57,9 @@ class GateProcess:
         self.root = str(root)
         self.seconds = 0.0
         self.waited = 0.0
-        self._starting: Future | None = _submit(_open, self.root)
+        self._starting = [*_importing, _submit(_open, self.root)]
+        _importing.clear()
+        self._docs: Future | None = None
 
     def submit(self, table: str, raw: pd.DataFrame, batches: list[tuple[Scope, int]]) -> Future:
         """Validate ``raw`` (``QualityGate.validate``'s arguments) in the worker; ``verdicts`` waits for it."""
@@ -54,16 +69,28 @@ class GateProcess:
         validations: list[Validation] = self._result(pending)
         return validations
 
+    def start_docs(self) -> None:
+        """Start building the run's Data Docs (``QualityGate.build_docs``): the run's gate ends with them."""
+        if self._docs is None:
+            self._docs = _submit(_build_docs, self.root)
+
     def build_docs(self) -> Path:
-        """The run's Data Docs (``QualityGate.build_docs``); the run's gate ends with them."""
-        index: Path = self._result(_submit(_build_docs, self.root))
+        """The run's Data Docs, started here unless ``start_docs`` did, once they are written."""
+        self.start_docs()
+        index: Path = self._result(self._docs)
         return index
+
+    def __enter__(self) -> GateProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._docs is not None:
+            self.build_docs()
 
     def _result(self, pending: Future) -> Any:
         started = time.perf_counter()
-        if self._starting is not None:
-            self.seconds += self._starting.result()
-            self._starting = None
+        while self._starting:
+            self.seconds += self._starting.pop().result()
         result, seconds = pending.result()
         self.waited += time.perf_counter() - started
         self.seconds += seconds
@@ -74,10 +101,33 @@ class GateProcess:
 _gates: dict[str, Any] = {}
 
 
-def _open(root: str) -> float:
-    """Import Great Expectations and open the run's gate: the seconds it took."""
+def _skip_teardown() -> None:
+    """Registered before anything else, so it runs after every other exit handler: the interpreter's teardown of
+    Great Expectations' modules takes seconds of the command's exit and frees nothing the system would not."""
+
+    def leave() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+    atexit.register(leave)
+
+
+def _import() -> float:
+    """Import Great Expectations: the seconds it took. jsonschema builds a grammar for IRIs at import when
+    rfc3987_syntax (there for JupyterLab) is installed, a third of the import; the gate checks no IRI."""
     started = time.perf_counter()
-    from pipelines.quality import QualityGate  # the worker's import, not the loading process's
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import pipelines.quality  # noqa: F401 - the worker's import, not the loading process's
+
+    return time.perf_counter() - started
+
+
+def _open(root: str) -> float:
+    """Import Great Expectations if not yet done and open the run's gate: the seconds it took."""
+    started = time.perf_counter()
+    _import()
+    from pipelines.quality import QualityGate
 
     if root not in _gates:
         _gates[root] = QualityGate(Path(root))

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOK, REPO, Warehouse, environment, execute_notebook, succeeded
-from nba_warehouse.nba import IRREGULAR_SEASONS, season_of, season_window
+from nba_warehouse.nba import IRREGULAR_SEASONS, RAW_TABLES, season_of, season_window
 from nba_warehouse.offline.recordings import RecordingFolder
 from nba_warehouse.offline.synth import write_league
 from nba_warehouse.runs.job import plan_chunks
@@ -62,6 +62,13 @@ def test_a_backfill_over_the_bubble_and_the_july_finals_asks_for_both_seasons_on
     assert len(covered) == (date(2021, 7, 31) - date(2019, 10, 1)).days + 1
     assert chunks[-1].seasons == ("2019-20", "2020-21"), "players and schedules of both seasons"
 
+
+
+def test_a_daily_window_is_one_chunk_with_the_seasons_players_schedule_and_teams():
+    (chunk,) = plan_chunks(date(2026, 2, 15), date(2026, 2, 18), 30)
+    assert sorted(chunk.fetch) == sorted(RAW_TABLES)
+    assert chunk.seasons == ("2025-26",)
+    assert chunk.refresh_from == date(2026, 2, 15), "its game logs can change the models from the window's first day"
 
 RENDER_MACRO = """
 import importlib.util, sys

@@ -15,7 +15,7 @@ from conftest import REPO, Built, Warehouse, environment, succeeded
 from sqlmesh import Context
 from sqlmesh.utils import CompletionStatus
 
-from nba_warehouse.runs.refresh import refresh_prod
+from nba_warehouse.runs.refresh import ProdRefresh
 
 PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "macros", "audits", "seeds", "tests/models")
 # The warehouse is built as it would have been on the morning of 2026-02-15, with games through the 14th.
@@ -197,7 +197,8 @@ def test_a_correction_loaded_after_the_days_run_is_restated_not_left_for_tomorro
 
     detail: dict = {}
     with environment(NBA_WAREHOUSE_PROJECT=str(project.root), NBA_WAREHOUSE_DB=str(project.warehouse.db)):
-        outcome = refresh_prod(date(2026, 2, 13), date.fromisoformat(BUILT_ON), detail)
+        with ProdRefresh() as refresh:
+            outcome = refresh.bring_up_to_date(date(2026, 2, 13), date.fromisoformat(BUILT_ON), detail)
     assert outcome.startswith("restated from 2026-02-13, then run"), outcome
     assert project.warehouse.query(points) == [(pts + 1, ftm + 1)]
     restated = {i["model"] for i in detail["intervals"]}

@@ -26,7 +26,7 @@ GRAIN = ["team_id", "game_id"]
         "One row per team per game (teams of the early decades sometimes played twice on a date): the team's Elo rating before and after the game, with the pre-game "
         "win probability, with FiveThirtyEight's configuration of their NBA Elo (the fivethirtyeight_elo variable in "
         "config.yaml; teams from other leagues enter with seeds.elo_entry_ratings). Ratings before a date use only "
-        "earlier games. Each run replays every game since the first loaded season (ratings are a chain) and writes its own dates."
+        "earlier games. Ratings are a chain: each interval continues from the model's own latest rating of each team before it."
     ),
     columns={
         "game_date": "date",
@@ -54,7 +54,7 @@ GRAIN = ["team_id", "game_id"]
         "margin": "Points scored minus points allowed",
         "elo_after": "Rating after the game",
     },
-    depends_on=["core.fct_games", "seeds.elo_entry_ratings"],
+    depends_on=["core.fct_games", "seeds.elo_entry_ratings", "marts.elo_ratings"],
     audits=[
         ("unique_combination_of_columns", {"columns": [exp.column(c) for c in GRAIN]}),
         ("not_null", {"columns": [exp.column(c) for c in [*GRAIN, "game_date", "elo_before", "elo_after"]]}),
@@ -64,16 +64,26 @@ GRAIN = ["team_id", "game_id"]
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> t.Iterator[pd.DataFrame]:
     parameters = EloParameters(**context.var("fivethirtyeight_elo"))
     game_types = ", ".join(f"'{g}'" for g in RATED_GAME_TYPES)
+    fct_games = context.resolve_table("core.fct_games")
     games = context.fetchdf(
         f"""
         select game_id, game_date, season, game_type, home_team_id, away_team_id, home_pts, away_pts, is_neutral_site
-        from {context.resolve_table("core.fct_games")}
-        where game_type in ({game_types}) and game_date <= '{end:%Y-%m-%d}'
+        from {fct_games}
+        where game_type in ({game_types}) and game_date between '{start:%Y-%m-%d}' and '{end:%Y-%m-%d}'
         order by game_date, game_id
         """
     )
+    if games.empty:
+        return
+    first_loaded = context.fetchdf(f"select min(season) as season from {fct_games} where game_type in ({game_types})").season[0]
+    latest = context.fetchdf(
+        f"""
+        select team_id, elo_after, season
+        from {context.resolve_table("marts.elo_ratings")}
+        where game_date < '{start:%Y-%m-%d}'
+        qualify row_number() over (partition by team_id order by game_date desc, game_id desc) = 1
+        """
+    )
     entries = entry_ratings(context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
-    rows = [row for row in rate(games, parameters, entries) if start.date() <= row["game_date"] <= end.date()]
-    if rows:
-        yield pd.DataFrame(rows)
-
+    chain = {int(team): (float(rating), str(season)) for team, rating, season in zip(latest.team_id, latest.elo_after, latest.season)}
+    yield pd.DataFrame(list(rate(games, parameters, entries, first_loaded, chain)))

@@ -70,10 +70,18 @@ def entry_ratings(seed: pd.DataFrame) -> dict[tuple[int, int], float]:
     return {(int(r.team_id), int(r.first_season)): float(r.elo_rating) for r in seed.itertuples(index=False)}
 
 
-def rate(games: pd.DataFrame, parameters: EloParameters, entry_ratings: dict[tuple[int, int], float]) -> t.Iterator[dict[str, t.Any]]:
-    """Play the games in order, yielding both teams' rows for each."""
-    ratings: dict[int, tuple[float | None, str | None]] = {}
-    first_loaded = games.season.min() if len(games) else ""
+def rate(
+    games: pd.DataFrame,
+    parameters: EloParameters,
+    entry_ratings: dict[tuple[int, int], float],
+    first_loaded: str | None = None,
+    latest: dict[int, tuple[float, str]] | None = None,
+) -> t.Iterator[dict[str, t.Any]]:
+    """Play the games in order, yielding both teams' rows for each. To continue a chain rather than start it, give
+    each team's ``latest`` rating and its season from the games before, and the ``first_loaded`` season of all of
+    them (a team first seen then opens at the mean)."""
+    ratings: dict[int, tuple[float | None, str | None]] = dict(latest or {})
+    first_loaded = first_loaded or (games.season.min() if len(games) else "")
     for game in games.itertuples(index=False):
         home, away = (
             parameters.entering(

@@ -1,14 +1,16 @@
 """``nba-warehouse daily`` and ``backfill``: one code path from the API to the prod models.
 
 A run is a list of chunks: date windows of game logs (at most one season
-each), then the players, schedule and teams of the seasons touched. Each chunk
+each), then the players, schedule and teams of the seasons touched (in the
+same chunk when the game logs need only one). Each chunk
 is fetched, validated and loaded by ``run_ingest``; a backfill records each
 completed chunk in ``ops.backfill_chunks`` so that, after a failure, the same
 command resumes where it stopped. ``daily`` is the one-chunk case: the days
 ending on its date, re-fetched for late corrections. When every chunk loaded,
-``refresh_prod`` brings the models up to date. A ``models_pending.json``
-marker is written before rows are loaded and cleared once the models caught
-up, so a run killed in between still refreshes them next time.
+``ProdRefresh``, its SQLMesh project loaded meanwhile, brings the models up to
+date. A ``models_pending.json`` marker is written before rows are loaded and
+cleared once the models caught up, so a run killed in between still refreshes
+them next time.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from nba_warehouse.nba import GAME_LOG_TABLES, REQUESTED_SEASON_TYPES, season_of
 from nba_warehouse.offline.recordings import RecordingFolder, atomic_write
 from nba_warehouse.project import WarehousePaths
 from nba_warehouse.runs.manifest import RUNS_FOLDER, RunManifest, hold_warehouse
-from nba_warehouse.runs.refresh import refresh_prod
+from nba_warehouse.runs.refresh import ProdRefresh
 from pipelines.data_docs import docs_index
 from pipelines.ingest import new_run_id, run_ingest
 from pipelines.gate_process import GateProcess
@@ -43,9 +45,14 @@ class Chunk:
     fetch: tuple[str, ...]
 
     def __str__(self) -> str:
-        if self.fetch == GAME_LOG_TABLES:
-            return f"game logs {self.seasons[0]} {self.start} to {self.end}"
-        return f"{', '.join(self.fetch)} {', '.join(self.seasons)}"
+        others = [t for t in self.fetch if t not in GAME_LOG_TABLES]
+        if not self.has_game_logs:
+            return f"{', '.join(others)} {', '.join(self.seasons)}"
+        return f"game logs {self.seasons[0]} {self.start} to {self.end}" + "".join(f", {t}" for t in others)
+
+    @property
+    def has_game_logs(self) -> bool:
+        return any(t in GAME_LOG_TABLES for t in self.fetch)
 
     @property
     def window(self) -> Window:
@@ -54,16 +61,20 @@ class Chunk:
     @property
     def refresh_from(self) -> date:
         """The first date whose models this chunk can change: rosters and schedules do not rewrite the past."""
-        return self.start if self.fetch == GAME_LOG_TABLES else self.end
+        return self.start if self.has_game_logs else self.end
 
 
 def plan_chunks(start: date, end: date, chunk_days: int) -> list[Chunk]:
+    """Game logs in windows of at most ``chunk_days`` within one season, then the seasons' players, schedules and
+    teams; one chunk, one load, when the game logs fit in one (a daily run)."""
     chunks, day = [], start
     while day <= end:
         season = season_of(day)
         last = min(day + timedelta(days=chunk_days - 1), end, season_window(season)[1])
         chunks.append(Chunk(day, last, (season,), GAME_LOG_TABLES))
         day = last + timedelta(days=1)
+    if len(chunks) == 1:
+        return [Chunk(start, end, chunks[0].seasons, GAME_LOG_TABLES + OTHER_RESOURCES)]
     seasons = tuple(dict.fromkeys(c.seasons[0] for c in chunks))
     return [*chunks, Chunk(start, end, seasons, OTHER_RESOURCES)]
 
@@ -88,8 +99,7 @@ class Warehouse:
         with self._connect() as con:
             present = {t for (t,) in con.sql("select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
             for table in (t for t in chunk.fetch if t in present):
-                dated = chunk.fetch == GAME_LOG_TABLES
-                where = f"where game_date between '{chunk.start}' and '{chunk.end}'" if dated else ""
+                where = f"where game_date between '{chunk.start}' and '{chunk.end}'" if table in GAME_LOG_TABLES else ""
                 row = con.sql(
                     f"select count(*), sum(hash(columns(c -> not starts_with(c, '_dlt')))) from raw.{table} {where}"
                 ).fetchone()
@@ -157,7 +167,8 @@ def run_range(
     with hold_warehouse(paths.root, run_id, command):
         manifest_path = manifest.write(runs_folder)
         try:
-            summary = _run(manifest, paths, start, end, replay, request_delay, chunk_days, resume, today or date.today())
+            with ProdRefresh() as refresh:
+                summary = _run(manifest, refresh, paths, start, end, replay, request_delay, chunk_days, resume, today or date.today())
         except Exception as exc:  # noqa: BLE001 - every failure is reported, recorded and turned into the exit code
             manifest.finish("failed", str(exc))
             summary = f"failed: {exc}"
@@ -178,6 +189,7 @@ def run_range(
 
 def _run(
     manifest: RunManifest,
+    refresh: ProdRefresh,
     paths: WarehousePaths,
     start: date,
     end: date,
@@ -192,38 +204,38 @@ def _run(
     done = warehouse.completed_chunks(job) if resume else {}
     pending_before = warehouse.pending()
     refresh_from, changed = pending_before, False
-    gate = GateProcess(paths.root)
-    try:
-        for chunk in plan_chunks(start, end, chunk_days):
-            if str(chunk) in done:
-                _say(f"{chunk}: loaded by run {done[str(chunk)]}, skipped")
-                continue
-            with manifest.step(f"load {chunk}") as detail:
-                before = warehouse.fingerprint(chunk)
-                refresh_from = min(filter(None, (refresh_from, chunk.refresh_from)))
-                warehouse.set_pending(refresh_from, manifest.run_id)
-                result = run_ingest(chunk.window, chunk.fetch, replay=replay, request_delay=request_delay, paths=paths, run_id=manifest.run_id, gate=gate)
-                chunk_changed = warehouse.fingerprint(chunk) != before
-                changed |= chunk_changed
-                manifest.requests += result.requests
-                for counts, new in ((manifest.rows_fetched, result.rows_fetched), (manifest.rows_loaded, result.rows_loaded)):
-                    for table, rows in new.items():
-                        counts[table] = counts.get(table, 0) + rows
-                manifest.validations += [v.to_json() for v in result.validations]
-                detail.update(rows_fetched=result.rows_fetched, rows_loaded=result.rows_loaded, changed=chunk_changed, errors=result.errors)
-                if not result.ok:
-                    raise RuntimeError(f"{chunk}: " + " / ".join(result.errors))
-                if resume:
-                    warehouse.complete_chunk(job, chunk, manifest.run_id)
-    finally:
-        gate.build_docs()  # once per run, failed batches included
-    manifest.changed = changed
-    if not changed and pending_before is None:
-        refresh_from = None
-        warehouse.set_pending(None, manifest.run_id)
-    with manifest.step("sqlmesh") as detail:
-        manifest.sqlmesh = detail
-        outcome = refresh_prod(refresh_from, today, detail)
+    with GateProcess(paths.root) as gate:  # leaving waits for the run's Data Docs
+        try:
+            for chunk in plan_chunks(start, end, chunk_days):
+                if str(chunk) in done:
+                    _say(f"{chunk}: loaded by run {done[str(chunk)]}, skipped")
+                    continue
+                with manifest.step(f"load {chunk}") as detail:
+                    before = warehouse.fingerprint(chunk)
+                    refresh_from = min(filter(None, (refresh_from, chunk.refresh_from)))
+                    warehouse.set_pending(refresh_from, manifest.run_id)
+                    result = run_ingest(chunk.window, chunk.fetch, replay=replay, request_delay=request_delay, paths=paths, run_id=manifest.run_id, gate=gate)
+                    chunk_changed = warehouse.fingerprint(chunk) != before
+                    changed |= chunk_changed
+                    manifest.requests += result.requests
+                    for counts, new in ((manifest.rows_fetched, result.rows_fetched), (manifest.rows_loaded, result.rows_loaded)):
+                        for table, rows in new.items():
+                            counts[table] = counts.get(table, 0) + rows
+                    manifest.validations += [v.to_json() for v in result.validations]
+                    detail.update(rows_fetched=result.rows_fetched, rows_loaded=result.rows_loaded, changed=chunk_changed, errors=result.errors)
+                    if not result.ok:
+                        raise RuntimeError(f"{chunk}: " + " / ".join(result.errors))
+                    if resume:
+                        warehouse.complete_chunk(job, chunk, manifest.run_id)
+        finally:
+            gate.start_docs()  # once per run, failed batches included, written while SQLMesh runs
+        manifest.changed = changed
+        if not changed and pending_before is None:
+            refresh_from = None
+            warehouse.set_pending(None, manifest.run_id)
+        with manifest.step("sqlmesh") as detail:
+            manifest.sqlmesh = detail
+            outcome = refresh.bring_up_to_date(refresh_from, today, detail)
     warehouse.set_pending(None, manifest.run_id)
     if resume:
         warehouse.forget_chunks(job)

@@ -8,16 +8,21 @@ facts fed by the raw layer (SQLMesh restates everything downstream), through
 today, because standings and Elo are cumulative. A restatement plan would also
 deploy local model changes, so it is refused while the project differs from
 prod.
+
+The project is loaded in a thread while the rows are fetched and loaded: seconds of parsing that need no table,
+so they do not contend with dlt for the DuckDB file.
 """
 
 from __future__ import annotations
 
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from sqlmesh import Context
+from sqlmesh.core import constants
 from sqlmesh.core.console import NoopConsole, set_console
 from sqlmesh.core.environment import Environment
 from sqlmesh.utils.date import to_date, to_ds
@@ -69,15 +74,36 @@ class Recorder(NoopConsole):
         self.messages.extend(f"error: {e}" for e in errors)
 
 
-def refresh_prod(restate_from: date | None, today: date, detail: dict[str, Any]) -> str:
-    """First build, restatement or plain run, whichever prod needs; returns what was done."""
-    recorder = Recorder()
+class ProdRefresh:
+    """Prod's refresh: the SQLMesh project loads from construction on, and ``bring_up_to_date`` waits for it. Close
+    it (or use it as a context manager) to let go of the DuckDB file."""
+
+    def __init__(self) -> None:
+        self.recorder = Recorder()
+        loader = ThreadPoolExecutor(1, thread_name_prefix="sqlmesh-project")
+        self._context: Future[Context] = loader.submit(_load, self.recorder)
+        loader.shutdown(wait=False)
+
+    def bring_up_to_date(self, restate_from: date | None, today: date, detail: dict[str, Any]) -> str:
+        """First build, restatement or plain run, whichever prod needs; returns what was done."""
+        return _bring_up_to_date(self._context.result(), self.recorder, restate_from, today, detail)
+
+    def close(self) -> None:
+        if self._context.exception() is None:
+            self._context.result().close()
+
+    def __enter__(self) -> ProdRefresh:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _load(recorder: Recorder) -> Context:
+    # SQLMesh parses models in forked processes; a fork beside dlt's and DuckDB's threads could copy a held lock
+    constants.MAX_FORK_WORKERS = 1
     set_console(recorder)
-    context = Context(paths=project_root())
-    try:
-        return _bring_up_to_date(context, recorder, restate_from, today, detail)
-    finally:
-        context.close()  # lets go of the DuckDB file
+    return Context(paths=project_root())
 
 
 def _bring_up_to_date(context: Context, recorder: Recorder, restate_from: date | None, today: date, detail: dict[str, Any]) -> str:
