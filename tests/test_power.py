@@ -4,12 +4,14 @@ static state is Bayesian least squares, the schedule flags are counted by hand."
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from nba_warehouse.basketball.elo import EloParameters
 from nba_warehouse.basketball.power import PowerParameters, PowerRatings, late_season_flags, predict, rest_edges
+from nba_warehouse.project import project_variables
 
 ELO = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28, new_team_rating=1300)
 STATIC = PowerParameters(
@@ -87,3 +89,28 @@ def test_upcoming_games_are_predicted_from_the_latest_ratings_without_updating_t
     forecast = predict(upcoming, STATIC, ELO, {})
     assert forecast.home_power.iloc[1] == forecast.home_power.iloc[2] * -1 == forecast.away_power.iloc[2]
     assert forecast.home_win_probability.iloc[1] > 0.5 > forecast.home_win_probability.iloc[2]
+
+
+def test_resuming_from_a_season_checkpoint_continues_exactly_as_the_walk_from_the_first_season():
+    """marts.power_forecasts resumes from the state stored on a season's first game: with the project's parameters
+    (drift, form, home courts, late-season effects, back-to-backs) and a new team in the last season, every forecast
+    of the resumed walk equals the one walked from the first season, to the last bit."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for year, teams in ((2023, range(6)), (2024, range(6)), (2025, range(7))):
+        days = np.sort(rng.choice(np.arange(60), 50)) + date(year, 10, 20).toordinal()
+        for k, day in enumerate(days):
+            home, away = (int(t) for t in rng.choice(list(teams), 2, replace=False))
+            played = year < 2025 or k < 30
+            points = (int(rng.integers(85, 130)), int(rng.integers(85, 130))) if played else (None, None)
+            rows.append((f"{year}{k:04d}", date.fromordinal(int(day)), f"{year}-{(year + 1) % 100:02d}", "Regular Season", home, away, False, *points))
+    games = pd.DataFrame(rows, columns=["game_id", "game_date", "season", "game_type", "home_team_id", "away_team_id", "is_neutral_site", "home_pts", "away_pts"])
+    parameters = PowerParameters(**project_variables()["power_ratings"])
+
+    walked = predict(games, parameters, ELO, {}, "2023-24")
+    opener = games.index[games.season == "2025-26"][0]
+    assert walked.state_before_season.notna().sum() == 3, "one checkpoint per season"
+    later = games.season >= "2025-26"
+    resumed = predict(games[later], parameters, ELO, {}, "2023-24", walked.state_before_season[opener])
+
+    pd.testing.assert_frame_equal(resumed, walked[later], check_exact=True)

@@ -12,8 +12,7 @@ from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters, entry_ratings
-from nba_warehouse.basketball.power import PowerParameters, predict
-from nba_warehouse.nba import RATED_GAME_TYPES
+from nba_warehouse.basketball.power import FORECAST_COLUMNS, PowerParameters, games_query, predict
 
 
 @model(
@@ -26,8 +25,9 @@ from nba_warehouse.nba import RATED_GAME_TYPES
         "Every game of the schedule and every played game with the warehouse's forecast: power ratings, a Kalman "
         "filter over game margins with each team's home court and back-to-backs (nba_warehouse/basketball/power.py, "
         "the power_ratings variable), and beside it FiveThirtyEight's Elo as configured by them (marts.elo_ratings). "
-        "A played game keeps the forecast made before its date; a game still to come uses the latest ratings, so "
-        "upcoming forecasts move as results come in. Rebuilt in full each run (the filter replays every game)."
+        "A played game keeps the forecast made before its date (marts.power_forecasts); a game still to come uses the "
+        "latest ratings, so upcoming forecasts move as results come in: each run resumes the filter from its state "
+        "before the season of the first game still to come."
     ),
     columns={
         "game_id": "text",
@@ -63,7 +63,7 @@ from nba_warehouse.nba import RATED_GAME_TYPES
         "home_won": "Null until the game is played",
         "home_margin": "Actual home margin; null until played",
     },
-    depends_on=["marts.elo_ratings", "core.fct_games", "staging.schedule", "seeds.elo_entry_ratings"],
+    depends_on=["marts.elo_ratings", "marts.power_forecasts", "core.fct_games", "staging.schedule", "seeds.elo_entry_ratings"],
     audits=[
         ("unique_values", {"columns": [exp.column("game_id")]}),
         ("not_null", {"columns": [exp.column(c) for c in ("game_id", "game_date", "home_team_id", "away_team_id", "home_win_probability", "elo_home_win_probability")]}),
@@ -73,20 +73,11 @@ from nba_warehouse.nba import RATED_GAME_TYPES
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> pd.DataFrame:
     elo = EloParameters(**context.var("fivethirtyeight_elo"))
     power = PowerParameters(**context.var("power_ratings"))
-    game_types = ", ".join(f"'{g}'" for g in RATED_GAME_TYPES)
+    fct_games, schedule = context.resolve_table("core.fct_games"), context.resolve_table("staging.schedule")
+    forecasts = context.resolve_table("marts.power_forecasts")
     games = context.fetchdf(
         f"""
-        with played as (
-          select game_id, game_date, season, game_type, home_team_id, away_team_id, is_neutral_site, home_pts, away_pts
-          from {context.resolve_table("core.fct_games")}
-          where game_type in ({game_types})
-        ), scheduled as (
-          select game_id, game_date, season, game_type, home_team_id, away_team_id, is_neutral, null::int, null::int
-          from {context.resolve_table("staging.schedule")}
-          where game_type in ({game_types}) and game_id not in (select game_id from played)
-        ), games as (
-          select * from played union all select * from scheduled
-        ), ratings as (
+        with games as ({games_query(fct_games, schedule)}), ratings as (
           select game_id, team_id, game_date, season, elo_before, elo_after
           from {context.resolve_table("marts.elo_ratings")}
         )
@@ -106,16 +97,16 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         """
     )
     entries = entry_ratings(context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
-    forecast = predict(games, power, elo, entries)
     first_loaded = games.season.min() if len(games) else ""
+    forecast = _forecast(context, games, forecasts, power, elo, entries, first_loaded)
+    played = games.home_pts.notna()
     home_elo, away_elo = (
         np.array([
-            elo.entering(rating, rating_season, season, elo.opening(season, first_loaded, entries.get((team, int(season[:4])))))
-            for team, rating, rating_season, season in zip(games[f"{side}_team_id"], games[f"{side}_rating"], games[f"{side}_rating_season"], games.season)
+            rating if is_played else elo.entering(rating, rating_season, season, elo.opening(season, first_loaded, entries.get((team, int(season[:4])))))
+            for is_played, team, rating, rating_season, season in zip(played, games[f"{side}_team_id"], games[f"{side}_rating"], games[f"{side}_rating_season"], games.season)
         ])
         for side in ("home", "away")
     )  # fmt: skip
-    played = games.home_pts.notna()
     return pd.DataFrame(
         {
             "game_id": games.game_id,
@@ -125,7 +116,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
             "home_team_id": games.home_team_id,
             "away_team_id": games.away_team_id,
             "is_neutral_site": games.is_neutral_site.astype(bool),
-            **{c: forecast[c].to_numpy() for c in ("home_power", "away_power", "home_court", "predicted_home_margin", "margin_sd", "home_win_probability")},
+            **{c: forecast[c].to_numpy() for c in FORECAST_COLUMNS if c != "rest_edge"},
             "rest_edge": forecast.rest_edge.astype(int).to_numpy(),
             "home_elo": home_elo,
             "away_elo": away_elo,
@@ -134,3 +125,34 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
             "home_margin": (games.home_pts - games.away_pts).where(played),
         }
     )
+
+
+def _forecast(
+    context: ExecutionContext,
+    games: pd.DataFrame,
+    forecasts: str,
+    power: PowerParameters,
+    elo: EloParameters,
+    entries: dict[tuple[int, int], float],
+    first_loaded: str,
+) -> pd.DataFrame:
+    """Per game, in ``games``' order: a played game's forecast as marts.power_forecasts made it; for games still to
+    come, the filter resumed from its latest state before the season of the first of them, replaying only the
+    played games since."""
+    stored = context.fetchdf(f"select game_id, {', '.join(FORECAST_COLUMNS)} from {forecasts}").set_index("game_id")
+    forecast = stored.reindex(games.game_id).set_axis(games.index)
+    to_come = games.home_pts.isna()
+    if to_come.any():
+        first_season = games.season[to_come].min()
+        resumed = context.fetchdf(
+            f"""
+            select season, state_before_season from {forecasts}
+            where season <= '{first_season}' and state_before_season is not null
+            order by game_date desc, game_id desc
+            limit 1
+            """
+        )
+        walked = games.season >= resumed.season[0] if len(resumed) else games.season.notna()
+        replayed = predict(games[walked], power, elo, entries, first_loaded, next(iter(resumed.state_before_season), None))
+        forecast.loc[to_come, FORECAST_COLUMNS] = replayed.loc[to_come[to_come].index, FORECAST_COLUMNS]
+    return forecast

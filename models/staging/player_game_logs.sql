@@ -4,7 +4,7 @@ MODEL (
   owner analytics,
   grain (game_id, player_id),
   tags (staging, game_logs),
-  description 'One row per player per game (PlayerGameLogs), typed and renamed, latest load of each key.',
+  description 'One row per player per game (PlayerGameLogs), typed and renamed, latest load of each key (partitioned by date first: a key has one date, and a date filter on the view then reaches the scan).',
   column_descriptions (
     game_type = 'Pre Season, Regular Season, PlayIn, Playoffs, All Star or NBA Cup Final, from the game id',
     minutes = 'Minutes played, fractional',
@@ -48,7 +48,7 @@ WITH latest_loads AS (
     _dlt_load_id
   FROM raw.player_game_logs
   QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY game_id, player_id ORDER BY _dlt_load_id DESC) = 1
+    ROW_NUMBER() OVER (PARTITION BY game_date, game_id, player_id ORDER BY _dlt_load_id DESC) = 1
 )
 SELECT
   game_id::TEXT AS game_id,

@@ -4,7 +4,7 @@ MODEL (
   owner analytics,
   grain (game_id, team_id),
   tags (staging, game_logs),
-  description 'One row per team per game (LeagueGameLog, PlayerOrTeam=T), typed and renamed, latest load of each key.',
+  description 'One row per team per game (LeagueGameLog, PlayerOrTeam=T), typed and renamed, latest load of each key (partitioned by date first: a key has one date, and a date filter on the view then reaches the scan).',
   column_descriptions (
     game_id = 'stats.nba.com game id; its first three digits give the game type',
     game_type = 'Pre Season, Regular Season, PlayIn, Playoffs, All Star or NBA Cup Final, from the game id',
@@ -54,7 +54,7 @@ WITH latest_loads AS (
     _dlt_load_id
   FROM raw.team_game_logs
   QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY game_id, team_id ORDER BY _dlt_load_id DESC) = 1
+    ROW_NUMBER() OVER (PARTITION BY game_date, game_id, team_id ORDER BY _dlt_load_id DESC) = 1
 )
 SELECT
   game_id::TEXT AS game_id,

@@ -16,6 +16,7 @@ over 1976-77 to 2009-10 (benchmarks/prediction_quality.py, docs/decisions.md).
 
 from __future__ import annotations
 
+import json
 import typing as t
 from dataclasses import dataclass
 from datetime import date
@@ -25,12 +26,13 @@ import pandas as pd
 from scipy import special
 
 from nba_warehouse.basketball.elo import EloParameters
-from nba_warehouse.nba import PLAYOFFS, REGULAR_SEASON
+from nba_warehouse.nba import PLAYOFFS, RATED_GAME_TYPES, REGULAR_SEASON
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # datetime64 days count from 1970-01-01, ordinals from year 1
 LEAGUE_STATES = 3  # the league's home edge, the late-season losing-record effect, the late-season best-record effect
 LATE_SEASON_GAMES = 12  # a team's last games of the regular season count as late
 LOSING_RECORD, BEST_RECORD = 0.4, 0.65  # win shares below and above which a late game is affected
+FORECAST_COLUMNS = ["home_power", "away_power", "home_court", "rest_edge", "predicted_home_margin", "margin_sd", "home_win_probability"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,17 @@ class PowerRatings:
         p = parameters
         self.x = np.array([p.home_court, 0.0, 0.0])
         self.cov = np.diag([p.home_court_variance, p.late_season_variance, p.late_season_variance])
+
+    def checkpoint(self) -> str:
+        """The state as JSON (floats round-trip exactly): a filter resumed from it continues as this one would."""
+        teams = sorted(self.teams, key=self.teams.__getitem__)
+        return json.dumps({"season": self.season, "day": self.day, "teams": teams, "x": self.x.tolist(), "cov": self.cov.tolist()})
+
+    def resume(self, checkpoint: str) -> None:
+        state = json.loads(checkpoint)
+        self.season, self.day = state["season"], state["day"]
+        self.teams = {team: i for i, team in enumerate(state["teams"])}
+        self.x, self.cov = np.array(state["x"]), np.array(state["cov"])
 
     def _opening(self, team: int, season: str) -> float:
         """A team's first strength: Elo's opening rule (new, from another league, or unknown history) in points."""
@@ -151,6 +164,26 @@ class PowerRatings:
         return float(self.x[3 * n] + self.x[n + self.teams[home]] + self.x[n + self.teams[away]])
 
 
+def games_query(fct_games: str, schedule: str, where: str = "true") -> str:
+    """The games the filter walks, in order: every rated game played (``fct_games``) and every one scheduled and
+    not yet played (``schedule``), the latter with null points; ``where`` filters on their columns."""
+    game_types = ", ".join(f"'{g}'" for g in RATED_GAME_TYPES)
+    return f"""
+        with played as (
+          select game_id, game_date, season, game_type, home_team_id, away_team_id, is_neutral_site, home_pts, away_pts
+          from {fct_games}
+          where game_type in ({game_types})
+        ), scheduled as (
+          select game_id, game_date, season, game_type, home_team_id, away_team_id, is_neutral, null::int, null::int
+          from {schedule}
+          where game_type in ({game_types}) and game_id not in (select game_id from played)
+        ), games as (
+          select * from played union all select * from scheduled
+        )
+        select * from games where {where} order by game_date, game_id
+        """
+
+
 def _team_games(games: pd.DataFrame) -> pd.DataFrame:
     """One (season, team) row per team per game: each game's host and its visitor."""
     return pd.concat([games[["season", side]].set_axis(["season", "team"], axis=1) for side in ("home_team_id", "away_team_id")])
@@ -190,23 +223,38 @@ def late_season_flags(games: pd.DataFrame) -> np.ndarray:
     return flags
 
 
-def predict(games: pd.DataFrame, parameters: PowerParameters, elo: EloParameters, entry_ratings: dict[tuple[int, int], float]) -> pd.DataFrame:
+def predict(
+    games: pd.DataFrame,
+    parameters: PowerParameters,
+    elo: EloParameters,
+    entry_ratings: dict[tuple[int, int], float],
+    first_loaded_season: str | None = None,
+    resume_from: str | None = None,
+) -> pd.DataFrame:
     """Walk the games in order (played ones have ``home_pts``; the rest are still to come), predicting each from
-    the ratings before its date and updating with each result. One row per game, in the order given."""
+    the ratings before its date and updating with each result. One row per game, in the order given; a season's
+    first game also carries ``state_before_season``, the filter's checkpoint before that season opened. To
+    continue from such a checkpoint rather than from the first season, give it as ``resume_from`` with the games
+    of its season onward (whole seasons: a season's teams and late-season records come from all its games), and
+    the ``first_loaded_season`` of all games."""
     games = games.assign(day=pd.to_datetime(games.game_date).to_numpy().astype("datetime64[D]").astype(np.int64) + EPOCH_ORDINAL)
     season_teams = _team_games(games).groupby("season").team.agg(set).to_dict()
-    ratings = PowerRatings(parameters, elo, entry_ratings, games.season.min() if len(games) else "")
+    ratings = PowerRatings(parameters, elo, entry_ratings, first_loaded_season or (games.season.min() if len(games) else ""))
+    if resume_from is not None:
+        ratings.resume(resume_from)
     rows = []
     walked = games[["season", "day", "home_team_id", "away_team_id", "is_neutral_site", "home_pts", "away_pts"]]
     for game, rest, late in zip(walked.itertuples(index=False), rest_edges(games), late_season_flags(games)):
+        checkpoint = ratings.checkpoint() if game.season != ratings.season else None
         ratings.advance(game.season, game.day, lambda: season_teams[game.season])
         neutral, late = bool(game.is_neutral_site), (float(late[0]), float(late[1]))
         margin, variance = ratings.predict(game.home_team_id, game.away_team_id, neutral, late, rest)
         home_court = 0.0 if neutral else ratings.home_court(game.home_team_id, game.away_team_id)
-        rows.append((ratings.strength(game.home_team_id), ratings.strength(game.away_team_id), home_court, rest, margin, variance))
+        rows.append((ratings.strength(game.home_team_id), ratings.strength(game.away_team_id), home_court, rest, margin, variance, checkpoint))
         if not pd.isna(game.home_pts):
             ratings.update(game.home_team_id, game.away_team_id, neutral, late, rest, int(game.home_pts - game.away_pts))
-    out = pd.DataFrame(rows, columns=["home_power", "away_power", "home_court", "rest_edge", "predicted_home_margin", "variance"])
+    columns = ["home_power", "away_power", "home_court", "rest_edge", "predicted_home_margin", "variance", "state_before_season"]
+    out = pd.DataFrame(rows, columns=columns, index=games.index)
     scale = np.where(games.game_type.to_numpy() == PLAYOFFS, parameters.playoff_scale, 1.0)
     out["home_win_probability"] = special.ndtr(scale * out.predicted_home_margin / np.sqrt(parameters.probability_sd**2 + out.variance))
     out["margin_sd"] = np.sqrt(parameters.margin_sd**2 + out.pop("variance"))

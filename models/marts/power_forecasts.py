@@ -1,0 +1,81 @@
+"""marts.power_forecasts: the power ratings' forecast of every played game, and the filter's checkpoints."""
+
+from __future__ import annotations
+
+import typing as t
+from datetime import datetime
+
+import pandas as pd
+from sqlglot import exp
+from sqlmesh import ExecutionContext, model
+from sqlmesh.core.model.kind import ModelKindName
+
+from nba_warehouse.basketball.elo import EloParameters, entry_ratings
+from nba_warehouse.basketball.power import FORECAST_COLUMNS, PowerParameters, games_query, predict
+from nba_warehouse.nba import season_of
+
+@model(
+    "marts.power_forecasts",
+    kind=dict(name=ModelKindName.INCREMENTAL_BY_TIME_RANGE, time_column="game_date", lookback=7),
+    owner="analytics",
+    grain=["game_id"],
+    tags=["marts", "ratings", "predictions"],
+    description=(
+        "One row per played game: the warehouse's forecast made before its date by the power ratings' Kalman filter "
+        "(nba_warehouse/basketball/power.py, the power_ratings variable), read by marts.game_predictions. The filter "
+        "is a chain over all of history: a season's first game also keeps the filter's state before that season "
+        "opened, and each interval resumes from the latest such state before it, replaying at most the season "
+        "before, never all of history."
+    ),
+    columns={
+        "game_id": "text",
+        "game_date": "date",
+        "season": "text",
+        "home_power": "double",
+        "away_power": "double",
+        "home_court": "double",
+        "rest_edge": "int",
+        "predicted_home_margin": "double",
+        "margin_sd": "double",
+        "home_win_probability": "double",
+        "state_before_season": "text",
+    },
+    column_descriptions={
+        "home_power": "Home team's power rating before the game: points better than an average team on a neutral court",
+        "home_win_probability": "The warehouse's pre-game probability that the home team wins",
+        "state_before_season": (
+            "On a season's first game only: the filter's state before the season opened (JSON: season, day, teams, "
+            "state vector, covariance), from which later runs resume"
+        ),
+    },
+    depends_on=["core.fct_games", "staging.schedule", "seeds.elo_entry_ratings", "marts.power_forecasts"],
+    audits=[
+        ("unique_values", {"columns": [exp.column("game_id")]}),
+        ("not_null", {"columns": [exp.column(c) for c in ("game_id", "game_date", "home_win_probability")]}),
+        ("percentages_between_0_and_1", {"columns": [exp.column("home_win_probability")]}),
+    ],
+)
+def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> t.Iterator[pd.DataFrame]:
+    elo = EloParameters(**context.var("fivethirtyeight_elo"))
+    power = PowerParameters(**context.var("power_ratings"))
+    fct_games, schedule = context.resolve_table("core.fct_games"), context.resolve_table("staging.schedule")
+    resumed = context.fetchdf(
+        f"""
+        select season, state_before_season
+        from {context.resolve_table("marts.power_forecasts")}
+        where game_date < '{start:%Y-%m-%d}' and state_before_season is not null
+        order by game_date desc, game_id desc
+        limit 1
+        """
+    )
+    first_loaded = context.fetchdf(f"select min(season) as season from ({games_query(fct_games, schedule)})").season[0]
+    seasons = f"season <= '{season_of(end.date())}'" + "".join(f" and season >= '{s}'" for s in resumed.season)
+    games = context.fetchdf(games_query(fct_games, schedule, seasons))
+    if games.empty:
+        return
+    entries = entry_ratings(context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
+    forecast = predict(games, power, elo, entries, first_loaded, next(iter(resumed.state_before_season), None))
+    dates = pd.to_datetime(games.game_date).dt.date
+    wanted = games.home_pts.notna() & (dates >= start.date()) & (dates <= end.date())
+    if wanted.any():
+        yield pd.concat([games.loc[wanted, ["game_id", "game_date", "season"]], forecast.loc[wanted, [*FORECAST_COLUMNS, "state_before_season"]]], axis=1)
