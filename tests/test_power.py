@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from nba_warehouse.basketball.elo import EloParameters
-from nba_warehouse.basketball.power import PowerParameters, PowerRatings, late_season_flags, predict, rest_edges
+from nba_warehouse.basketball.power import FORECAST_COLUMNS, FilterState, PowerParameters, PowerRatings, late_season_flags, predict, rest_edges
 from nba_warehouse.project import project_variables
 
 ELO = EloParameters(k=20, home_advantage=100, mean=1505, season_carryover=0.75, points_per_rating=28, new_team_rating=1300)
@@ -92,9 +92,9 @@ def test_upcoming_games_are_predicted_from_the_latest_ratings_without_updating_t
 
 
 def test_resuming_from_a_season_checkpoint_continues_exactly_as_the_walk_from_the_first_season():
-    """marts.power_forecasts resumes from the state stored on a season's first game: with the project's parameters
-    (drift, form, home courts, late-season effects, back-to-backs) and a new team in the last season, every forecast
-    of the resumed walk equals the one walked from the first season, to the last bit."""
+    """marts.power_forecasts resumes from the state stored (as JSON) on a season's first game: with the project's
+    parameters (drift, form, home courts, late-season effects, back-to-backs) and a new team in the last season,
+    every forecast of the resumed walk equals the one walked from the first season, to the last bit."""
     rng = np.random.default_rng(7)
     rows = []
     for year, teams in ((2023, range(6)), (2024, range(6)), (2025, range(7))):
@@ -111,6 +111,9 @@ def test_resuming_from_a_season_checkpoint_continues_exactly_as_the_walk_from_th
     opener = games.index[games.season == "2025-26"][0]
     assert walked.state_before_season.notna().sum() == 3, "one checkpoint per season"
     later = games.season >= "2025-26"
-    resumed = predict(games[later], parameters, ELO, {}, "2023-24", walked.state_before_season[opener])
+    stored = walked.state_before_season[opener].to_json()
+    resumed = predict(games[later], parameters, ELO, {}, "2023-24", FilterState.from_json(stored))
 
-    pd.testing.assert_frame_equal(resumed, walked[later], check_exact=True)
+    forecasts = list(FORECAST_COLUMNS)
+    pd.testing.assert_frame_equal(resumed[forecasts], walked.loc[later, forecasts], check_exact=True)
+    assert resumed.state_before_season[opener].to_json() == stored

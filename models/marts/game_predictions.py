@@ -12,7 +12,7 @@ from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters, entry_ratings
-from nba_warehouse.basketball.power import FORECAST_COLUMNS, PowerParameters, games_query, predict
+from nba_warehouse.basketball.power import FORECAST_COLUMNS, FilterState, PowerParameters, games_query, predict
 
 
 @model(
@@ -153,6 +153,7 @@ def _forecast(
             """
         )
         walked = games.season >= resumed.season[0] if len(resumed) else games.season.notna()
-        replayed = predict(games[walked], power, elo, entries, first_loaded, next(iter(resumed.state_before_season), None))
+        resume_from = FilterState.from_json(resumed.state_before_season[0]) if len(resumed) else None
+        replayed = predict(games[walked], power, elo, entries, first_loaded, resume_from)
         forecast.loc[to_come, FORECAST_COLUMNS] = replayed.loc[to_come[to_come].index, FORECAST_COLUMNS]
     return forecast

@@ -11,7 +11,7 @@ from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters, entry_ratings
-from nba_warehouse.basketball.power import FORECAST_COLUMNS, PowerParameters, games_query, predict
+from nba_warehouse.basketball.power import FORECAST_COLUMNS, FilterState, PowerParameters, games_query, predict
 from nba_warehouse.nba import season_of
 
 @model(
@@ -74,8 +74,10 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     if games.empty:
         return
     entries = entry_ratings(context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
-    forecast = predict(games, power, elo, entries, first_loaded, next(iter(resumed.state_before_season), None))
+    resume_from = FilterState.from_json(resumed.state_before_season[0]) if len(resumed) else None
+    forecast = predict(games, power, elo, entries, first_loaded, resume_from)
     dates = pd.to_datetime(games.game_date).dt.date
     wanted = games.home_pts.notna() & (dates >= start.date()) & (dates <= end.date())
     if wanted.any():
-        yield pd.concat([games.loc[wanted, ["game_id", "game_date", "season"]], forecast.loc[wanted, [*FORECAST_COLUMNS, "state_before_season"]]], axis=1)
+        states = forecast.state_before_season[wanted].map(lambda state: state and state.to_json())
+        yield pd.concat([games.loc[wanted, ["game_id", "game_date", "season"]], forecast.loc[wanted, FORECAST_COLUMNS], states], axis=1)

@@ -58,6 +58,27 @@ class PowerParameters:
     playoff_scale: float  # strength differences count this much more in the playoffs
 
 
+@dataclass(frozen=True)
+class FilterState:
+    """Everything the filter carries from one game to the next: the season and day it has reached, the season's
+    teams in the order of the state vector, the state vector and its covariance."""
+
+    season: str | None
+    day: int | None
+    teams: tuple[int, ...]
+    x: np.ndarray
+    cov: np.ndarray
+
+    def to_json(self) -> str:
+        """JSON, whose floats round-trip exactly."""
+        return json.dumps({"season": self.season, "day": self.day, "teams": list(self.teams), "x": self.x.tolist(), "cov": self.cov.tolist()})
+
+    @classmethod
+    def from_json(cls, text: str) -> FilterState:
+        state = json.loads(text)
+        return cls(state["season"], state["day"], tuple(state["teams"]), np.array(state["x"], dtype=float), np.array(state["cov"], dtype=float))
+
+
 class PowerRatings:
     """The filter's state over the n teams of the current season, one covariance matrix over all of it:
     strengths [0, n), home-court edges [n, 2n), form [2n, 3n), then the league's states."""
@@ -71,16 +92,14 @@ class PowerRatings:
         self.x = np.array([p.home_court, 0.0, 0.0])
         self.cov = np.diag([p.home_court_variance, p.late_season_variance, p.late_season_variance])
 
-    def checkpoint(self) -> str:
-        """The state as JSON (floats round-trip exactly): a filter resumed from it continues as this one would."""
-        teams = sorted(self.teams, key=self.teams.__getitem__)
-        return json.dumps({"season": self.season, "day": self.day, "teams": teams, "x": self.x.tolist(), "cov": self.cov.tolist()})
+    def checkpoint(self) -> FilterState:
+        """The state, copied: a filter resumed from it continues as this one would."""
+        return FilterState(self.season, self.day, tuple(sorted(self.teams, key=self.teams.__getitem__)), self.x.copy(), self.cov.copy())
 
-    def resume(self, checkpoint: str) -> None:
-        state = json.loads(checkpoint)
-        self.season, self.day = state["season"], state["day"]
-        self.teams = {team: i for i, team in enumerate(state["teams"])}
-        self.x, self.cov = np.array(state["x"]), np.array(state["cov"])
+    def resume(self, state: FilterState) -> None:
+        self.season, self.day = state.season, state.day
+        self.teams = {team: i for i, team in enumerate(state.teams)}
+        self.x, self.cov = state.x.copy(), state.cov.copy()
 
     def _opening(self, team: int, season: str) -> float:
         """A team's first strength: Elo's opening rule (new, from another league, or unknown history) in points."""
@@ -229,7 +248,7 @@ def predict(
     elo: EloParameters,
     entry_ratings: dict[tuple[int, int], float],
     first_loaded_season: str | None = None,
-    resume_from: str | None = None,
+    resume_from: FilterState | None = None,
 ) -> pd.DataFrame:
     """Walk the games in order (played ones have ``home_pts``; the rest are still to come), predicting each from
     the ratings before its date and updating with each result. One row per game, in the order given; a season's
