@@ -12,7 +12,7 @@ from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters, entry_ratings
-from nba_warehouse.basketball.power import FORECAST_COLUMNS, FilterState, PowerParameters, games_query, predict
+from nba_warehouse.basketball.power import FORECAST_COLUMN_DESCRIPTIONS, FORECAST_COLUMN_TYPES, FORECAST_COLUMNS, FilterState, PowerParameters, games_query, predict
 
 
 @model(
@@ -37,13 +37,7 @@ from nba_warehouse.basketball.power import FORECAST_COLUMNS, FilterState, PowerP
         "home_team_id": "bigint",
         "away_team_id": "bigint",
         "is_neutral_site": "boolean",
-        "home_power": "double",
-        "away_power": "double",
-        "home_court": "double",
-        "rest_edge": "int",
-        "predicted_home_margin": "double",
-        "margin_sd": "double",
-        "home_win_probability": "double",
+        **FORECAST_COLUMN_TYPES,
         "home_elo": "double",
         "away_elo": "double",
         "elo_home_win_probability": "double",
@@ -52,12 +46,7 @@ from nba_warehouse.basketball.power import FORECAST_COLUMNS, FilterState, PowerP
     },
     column_descriptions={
         "home_team_id": "Home team; at a neutral site the designated home team (no home court applied)",
-        "home_power": "Home team's power rating before the game: points better than an average team on a neutral court",
-        "home_court": "Points the site is worth to the home team: the league's edge plus both teams' own (0 at a neutral site)",
-        "rest_edge": "+1 when only the visitor plays the second night of a back-to-back, -1 when only the host does",
-        "predicted_home_margin": "Expected home points minus away points",
-        "margin_sd": "Standard deviation of the home margin: the game's own spread and the ratings' uncertainty",
-        "home_win_probability": "The warehouse's pre-game probability that the home team wins",
+        **FORECAST_COLUMN_DESCRIPTIONS,
         "home_elo": "Home team's FiveThirtyEight-configured Elo entering the game",
         "elo_home_win_probability": "FiveThirtyEight-configured Elo's pre-game probability that the home team wins",
         "home_won": "Null until the game is played",

@@ -11,7 +11,7 @@ from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters, entry_ratings
-from nba_warehouse.basketball.power import FORECAST_COLUMNS, FilterState, PowerParameters, games_query, predict
+from nba_warehouse.basketball.power import FORECAST_COLUMN_DESCRIPTIONS, FORECAST_COLUMN_TYPES, FORECAST_COLUMNS, FilterState, PowerParameters, games_query, predict
 from nba_warehouse.nba import season_of
 
 @model(
@@ -31,18 +31,11 @@ from nba_warehouse.nba import season_of
         "game_id": "text",
         "game_date": "date",
         "season": "text",
-        "home_power": "double",
-        "away_power": "double",
-        "home_court": "double",
-        "rest_edge": "int",
-        "predicted_home_margin": "double",
-        "margin_sd": "double",
-        "home_win_probability": "double",
+        **FORECAST_COLUMN_TYPES,
         "state_before_season": "text",
     },
     column_descriptions={
-        "home_power": "Home team's power rating before the game: points better than an average team on a neutral court",
-        "home_win_probability": "The warehouse's pre-game probability that the home team wins",
+        **FORECAST_COLUMN_DESCRIPTIONS,
         "state_before_season": (
             "On a season's first game only: the filter's state before the season opened (JSON: season, day, teams, "
             "state vector, covariance), from which later runs resume"

@@ -32,7 +32,25 @@ EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # datetime64 days count from 1970-
 LEAGUE_STATES = 3  # the league's home edge, the late-season losing-record effect, the late-season best-record effect
 LATE_SEASON_GAMES = 12  # a team's last games of the regular season count as late
 LOSING_RECORD, BEST_RECORD = 0.4, 0.65  # win shares below and above which a late game is affected
-FORECAST_COLUMNS = ["home_power", "away_power", "home_court", "rest_edge", "predicted_home_margin", "margin_sd", "home_win_probability"]
+# A forecast's columns as the models declare them (marts.power_forecasts, marts.game_predictions)
+FORECAST_COLUMN_TYPES = {
+    "home_power": "double",
+    "away_power": "double",
+    "home_court": "double",
+    "rest_edge": "int",
+    "predicted_home_margin": "double",
+    "margin_sd": "double",
+    "home_win_probability": "double",
+}
+FORECAST_COLUMNS = list(FORECAST_COLUMN_TYPES)
+FORECAST_COLUMN_DESCRIPTIONS = {
+    "home_power": "Home team's power rating before the game: points better than an average team on a neutral court",
+    "home_court": "Points the site is worth to the home team: the league's edge plus both teams' own (0 at a neutral site)",
+    "rest_edge": "+1 when only the visitor plays the second night of a back-to-back, -1 when only the host does",
+    "predicted_home_margin": "Expected home points minus away points",
+    "margin_sd": "Standard deviation of the home margin: the game's own spread and the ratings' uncertainty",
+    "home_win_probability": "The warehouse's pre-game probability that the home team wins",
+}
 
 
 @dataclass(frozen=True)
