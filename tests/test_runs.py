@@ -16,7 +16,7 @@ import pytest
 
 from conftest import Built, Warehouse, succeeded
 from nba_warehouse.offline.recordings import RecordingFolder
-from nba_warehouse.runs.lock import RunLock
+from nba_warehouse.runs.lock import RunLock, is_held
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("runs")]
 
@@ -189,6 +189,19 @@ def test_a_holder_killed_outright_frees_the_lock_at_once(tmp_path):
         assert taken.taken_over["run_id"] == "killed-run" and taken.taken_over["pid"] == holder.pid
     assert lock.read_text() == "", "a run that ends cleanly leaves no facts for the next one to take over"
 
+
+
+def test_the_lock_is_seen_held_only_while_its_holder_lives(tmp_path):
+    lock, go = tmp_path / "nba-warehouse.lock", tmp_path / "go"
+    assert not is_held(lock), "no lock file yet"
+    go.touch()
+    holder = _racer(lock, "holding-run", go, hold=300)
+    assert holder.stdout.readline().strip() == "won"
+    assert is_held(lock)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    assert json.loads(lock.read_text())["run_id"] == "holding-run", "a killed holder leaves its facts behind"
+    assert not is_held(lock), "but it is not alive: the next run takes the lock"
 
 def _corrupted(league: Path, into: Path, change) -> Path:
     """The league with one newer recording of the 2025-26 team logs holding a changed row, as a late

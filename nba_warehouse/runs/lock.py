@@ -58,6 +58,13 @@ def read_holder(path: Path) -> dict[str, Any] | None:
         return None
 
 
+def is_held(path: Path) -> bool:
+    """Whether the lock file names a live holder: a hint read without touching the lock (trying it, even shared,
+    could make a run taking it that moment report the warehouse busy)."""
+    holder = read_holder(path)
+    return holder is not None and alive(int(holder.get("pid", -1)))
+
+
 class RunLock:
     def __init__(self, path: Path, run_id: str, command: str) -> None:
         self.path = path
