@@ -102,8 +102,9 @@ _gates: dict[str, Any] = {}
 
 
 def _skip_teardown() -> None:
-    """Registered before anything else, so it runs after every other exit handler: the interpreter's teardown of
-    Great Expectations' modules takes seconds of the command's exit and frees nothing the system would not."""
+    """The worker's initializer: an exit handler registered before any import, so it runs after every other one,
+    ends the worker without the interpreter's teardown of Great Expectations' modules (seconds of the command's
+    exit, freeing nothing the system would not)."""
 
     def leave() -> None:
         sys.stdout.flush()
