@@ -12,7 +12,7 @@ from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters, entry_ratings
-from nba_warehouse.basketball.power import FORECAST_COLUMN_DESCRIPTIONS, FORECAST_COLUMN_TYPES, FORECAST_COLUMNS, FilterState, PowerParameters, games_query, predict
+from nba_warehouse.basketball.power import FORECAST_COLUMN_DESCRIPTIONS, FORECAST_COLUMN_TYPES, FORECAST_COLUMNS, PowerParameters, games_query, latest_checkpoint, predict
 
 
 @model(
@@ -132,17 +132,7 @@ def _forecast(
     forecast = stored.reindex(games.game_id).set_axis(games.index)
     to_come = games.home_pts.isna()
     if to_come.any():
-        first_season = games.season[to_come].min()
-        resumed = context.fetchdf(
-            f"""
-            select season, state_before_season from {forecasts}
-            where season <= '{first_season}' and state_before_season is not null
-            order by game_date desc, game_id desc
-            limit 1
-            """
-        )
-        walked = games.season >= resumed.season[0] if len(resumed) else games.season.notna()
-        resume_from = FilterState.from_json(resumed.state_before_season[0]) if len(resumed) else None
-        replayed = predict(games[walked], power, elo, entries, first_loaded, resume_from)
+        season, resume_from = latest_checkpoint(context.fetchdf, forecasts, f"season <= '{games.season[to_come].min()}'")
+        replayed = predict(games[games.season >= season], power, elo, entries, first_loaded, resume_from)
         forecast.loc[to_come, FORECAST_COLUMNS] = replayed.loc[to_come[to_come].index, FORECAST_COLUMNS]
     return forecast

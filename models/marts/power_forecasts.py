@@ -11,8 +11,9 @@ from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters, entry_ratings
-from nba_warehouse.basketball.power import FORECAST_COLUMN_DESCRIPTIONS, FORECAST_COLUMN_TYPES, FORECAST_COLUMNS, FilterState, PowerParameters, games_query, predict
+from nba_warehouse.basketball.power import FORECAST_COLUMN_DESCRIPTIONS, FORECAST_COLUMN_TYPES, FORECAST_COLUMNS, PowerParameters, games_query, latest_checkpoint, predict
 from nba_warehouse.nba import season_of
+
 
 @model(
     "marts.power_forecasts",
@@ -52,22 +53,12 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     elo = EloParameters(**context.var("fivethirtyeight_elo"))
     power = PowerParameters(**context.var("power_ratings"))
     fct_games, schedule = context.resolve_table("core.fct_games"), context.resolve_table("staging.schedule")
-    resumed = context.fetchdf(
-        f"""
-        select season, state_before_season
-        from {context.resolve_table("marts.power_forecasts")}
-        where game_date < '{start:%Y-%m-%d}' and state_before_season is not null
-        order by game_date desc, game_id desc
-        limit 1
-        """
-    )
+    season, resume_from = latest_checkpoint(context.fetchdf, context.resolve_table("marts.power_forecasts"), f"game_date < '{start:%Y-%m-%d}'")
     first_loaded = context.fetchdf(f"select min(season) as season from ({games_query(fct_games, schedule)})").season[0]
-    seasons = f"season <= '{season_of(end.date())}'" + "".join(f" and season >= '{s}'" for s in resumed.season)
-    games = context.fetchdf(games_query(fct_games, schedule, seasons))
+    games = context.fetchdf(games_query(fct_games, schedule, f"season between '{season}' and '{season_of(end.date())}'"))
     if games.empty:
         return
     entries = entry_ratings(context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
-    resume_from = FilterState.from_json(resumed.state_before_season[0]) if len(resumed) else None
     forecast = predict(games, power, elo, entries, first_loaded, resume_from)
     dates = pd.to_datetime(games.game_date).dt.date
     wanted = games.home_pts.notna() & (dates >= start.date()) & (dates <= end.date())

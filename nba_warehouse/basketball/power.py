@@ -221,6 +221,23 @@ def games_query(fct_games: str, schedule: str, where: str = "true") -> str:
         """
 
 
+def latest_checkpoint(fetchdf: t.Callable[[str], pd.DataFrame], forecasts: str, where: str) -> tuple[str, FilterState | None]:
+    """The latest filter state stored in ``forecasts`` (marts.power_forecasts) on a row matching ``where``, and the
+    season that row opens: a walk resumes from the state with the games of that season onward. ("", None) when
+    there is none: the walk starts at the first season."""
+    stored = fetchdf(
+        f"""
+        select season, state_before_season from {forecasts}
+        where {where} and state_before_season is not null
+        order by game_date desc, game_id desc
+        limit 1
+        """
+    )
+    if stored.empty:
+        return "", None
+    return str(stored.season[0]), FilterState.from_json(stored.state_before_season[0])
+
+
 def _team_games(games: pd.DataFrame) -> pd.DataFrame:
     """One (season, team) row per team per game: each game's host and its visitor."""
     return pd.concat([games[["season", side]].set_axis(["season", "team"], axis=1) for side in ("home_team_id", "away_team_id")])

@@ -2,10 +2,10 @@
 
 A run is a list of chunks: date windows of game logs (at most one season
 each), then the players, schedule and teams of the seasons touched (in the
-same chunk when the game logs need only one). Each chunk
-is fetched, validated and loaded by ``run_ingest``; a backfill records each
-completed chunk in ``ops.backfill_chunks`` so that, after a failure, the same
-command resumes where it stopped. ``daily`` is the one-chunk case: the days
+same chunk when the game logs need only one). Each chunk is fetched,
+validated and loaded by ``run_ingest``; a backfill records each completed
+chunk in ``ops.backfill_chunks`` so that, after a failure, the same command
+resumes where it stopped. ``daily`` is the one-chunk case: the days
 ending on its date, re-fetched for late corrections. When every chunk loaded,
 ``ProdRefresh``, its SQLMesh project loaded meanwhile, brings the models up to
 date. A ``models_pending.json`` marker is written before rows are loaded and
