@@ -83,7 +83,7 @@ def _random_records(rng: np.random.Generator, conference: np.ndarray, division: 
         division_wins=(h2h * same_division).sum(axis=2),
         division_losses=(h2h * same_division).sum(axis=1),
         point_differential=rng.integers(-3, 4, (runs, n)),
-        head_to_head=h2h,
+        head_to_head=np.ascontiguousarray(h2h.transpose(1, 2, 0)),  # [i, j, s], as seeding takes it
     )
 
 
@@ -102,7 +102,8 @@ def test_seeding_all_simulations_at_once_equals_the_recursive_tiebreakers(start_
     differences = 0
     for run in range(len(seeds)):
         table = Table(
-            **{field: getattr(records, field)[run] for field in Records.__dataclass_fields__},
+            **{field: getattr(records, field)[run] for field in Records.__dataclass_fields__ if field != "head_to_head"},
+            head_to_head=records.head_to_head[:, :, run],
             conference=season.conference, division=division, team_ids=season.team_ids, era=rules, invited=invited,
         )  # fmt: skip
         conference_rank, _, _ = table.ranks()
@@ -116,16 +117,16 @@ def test_records_counted_by_pairs_equal_counting_game_by_game():
     season = opening_night(np.random.default_rng(5))
     rng = np.random.default_rng(6)
     home, away = season.remaining_home, season.remaining_away
-    home_won = rng.random((7, len(home))) < 0.6
+    home_won = rng.random((len(home), 7)) < 0.6  # games x simulations
     pairs = Pairs(home, away, len(season.team_ids))
     first_wins = pairs.first_wins(slice(None), home_won)
     head_to_head = pairs.head_to_head(first_wins)
     records = pairs.records(first_wins, season.conference, season.division)
-    for run in range(len(home_won)):
+    for run in range(home_won.shape[1]):
         counted = np.zeros((len(season.team_ids),) * 2, dtype=int)
-        for h, a, won in zip(home, away, home_won[run]):
+        for h, a, won in zip(home, away, home_won[:, run]):
             counted[(h, a) if won else (a, h)] += 1
-        assert np.array_equal(head_to_head[run], counted)
+        assert np.array_equal(head_to_head[:, :, run], counted)
         same_conference = season.conference[:, None] == season.conference[None, :]
         same_division = season.division[:, None] == season.division[None, :]
         expected = [counted.sum(1), counted.sum(0), (counted * same_conference).sum(1), (counted * same_conference).sum(0),

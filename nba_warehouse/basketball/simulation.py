@@ -57,18 +57,20 @@ def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) ->
     edge = parameters.home_edge(
         season.ratings[season.remaining_home], season.ratings[season.remaining_away], season.remaining_neutral
     )
-    home_won = rng.random((runs, len(edge))) < parameters.win_probability(edge)
+    # games x simulations; single-precision draws cost half as much as doubles, and 24 bits are finer than any
+    # win probability needs
+    home_won = rng.random((len(edge), runs), dtype=np.float32) < parameters.win_probability(edge).astype(np.float32)[:, None]
     margin = np.maximum(1.0, np.abs(parameters.predicted_margin(edge)))
 
     # every game of the season in each simulation: those played so far (the same in all), then the simulated rest
     pairs = Pairs(np.concatenate([season.played_home, season.remaining_home]), np.concatenate([season.played_away, season.remaining_away]), n)
     played = len(season.played_home)
-    first_wins = pairs.first_wins(slice(0, played), (season.played_home_pts > season.played_away_pts)[None, :]) + pairs.first_wins(
+    first_wins = pairs.first_wins(slice(0, played), (season.played_home_pts > season.played_away_pts)[:, None]) + pairs.first_wins(
         slice(played, None), home_won
     )
     point_differential = _point_differential(
-        season.played_home, season.played_away, (season.played_home_pts - season.played_away_pts)[None, :], n
-    ) + _point_differential(season.remaining_home, season.remaining_away, np.where(home_won, margin, -margin), n)
+        season.played_home, season.played_away, (season.played_home_pts - season.played_away_pts)[:, None], n
+    ) + _point_differential(season.remaining_home, season.remaining_away, np.where(home_won, margin[:, None], -margin[:, None]), n)
     wins, losses, conference_wins, conference_losses, division_wins, division_losses = pairs.records(first_wins, season.conference, season.division)
     head_to_head = pairs.head_to_head(first_wins)
     records = Records(wins, losses, conference_wins, conference_losses, division_wins, division_losses, point_differential, head_to_head)
@@ -143,8 +145,9 @@ def _odds(season: Season, parameters: EloParameters, runs: int, seed: int) -> di
 
 class Pairs:
     """A season's games by pair of teams. Every count the standings need follows from how many games each pair
-    played and how many the pair's first team (the lower index) won, so the outcomes of simulations x games are
-    summed into simulations x pairs (a few hundred) by one matrix product, rather than counted game by game."""
+    played and how many the pair's first team (the lower index) won, so the outcomes of games x simulations are
+    summed into pairs x simulations (a few hundred pairs) before anything is counted by team. Simulations run
+    along the last axis, as in seeding."""
 
     def __init__(self, home: np.ndarray, away: np.ndarray, n: int) -> None:
         self.n = n
@@ -155,18 +158,23 @@ class Pairs:
         self.games = np.bincount(self.pair, minlength=len(keys))
 
     def first_wins(self, games: slice, home_won: np.ndarray) -> np.ndarray:
-        """Wins of each pair's first team in ``games`` (simulations x pairs), given who won at home in each."""
-        pair, at_home = self.pair[games], self.first_at_home[games]
-        by_pair = np.zeros((len(pair), len(self.games)), dtype=np.float32)
-        by_pair[np.arange(len(pair)), pair] = np.where(at_home, 1, -1)
-        return (home_won.astype(np.float32) @ by_pair).astype(np.int32) + np.bincount(pair[~at_home], minlength=len(self.games))
+        """Wins of each pair's first team in ``games`` (pairs x simulations), given who won at home in each (games x
+        simulations): each pair's first game is added, then each pair's second, and so on, a few whole rows at a time."""
+        pair, first_won = self.pair[games], home_won == self.first_at_home[games][:, None]
+        nth = np.zeros(len(pair), dtype=np.int64)  # which of its pair's games each game is: 0, 1, 2, ...
+        order = np.argsort(pair, kind="stable")
+        nth[order] = np.arange(len(pair)) - np.searchsorted(pair[order], pair[order])
+        wins = np.zeros((len(self.games), home_won.shape[1]), dtype=np.int32)
+        for k in range(nth.max(initial=-1) + 1):
+            wins[pair[nth == k]] += first_won[nth == k]
+        return wins
 
     def head_to_head(self, first_wins: np.ndarray) -> np.ndarray:
-        """[s, i, j]: wins of team i over team j in simulation s."""
-        wins = np.zeros((len(first_wins), self.n * self.n), dtype=np.int32)
-        wins[:, self.first * self.n + self.second] = first_wins
-        wins[:, self.second * self.n + self.first] = self.games - first_wins
-        return wins.reshape(len(first_wins), self.n, self.n)
+        """[i, j, s]: wins of team i over team j in simulation s."""
+        wins = np.zeros((self.n * self.n, first_wins.shape[1]), dtype=np.int8)
+        wins[self.first * self.n + self.second] = first_wins
+        wins[self.second * self.n + self.first] = self.games[:, None] - first_wins
+        return wins.reshape(self.n, self.n, -1)
 
     def records(self, first_wins: np.ndarray, conference: np.ndarray, division: np.ndarray) -> tuple[np.ndarray, ...]:
         """Wins and losses overall, within the conference and within the division (simulations x teams each)."""
@@ -176,18 +184,19 @@ class Pairs:
             kept = within[:, None].astype(float)
             # the first team's wins count for it and against the second; the rest of the pair's games the other way
             columns += [((is_first - is_second) * kept, self.games @ (is_second * kept)), ((is_second - is_first) * kept, self.games @ (is_first * kept))]
-        counted = first_wins.astype(np.float32) @ np.hstack([share for share, _ in columns]).astype(np.float32)
+        counted = np.hstack([share for share, _ in columns]).astype(np.float32).T @ first_wins.astype(np.float32)
         return tuple(
-            np.rint(counted[:, k * self.n : (k + 1) * self.n] + constant).astype(np.int64) for k, (_, constant) in enumerate(columns)
+            np.rint(counted[k * self.n : (k + 1) * self.n].T + constant).astype(np.int64) for k, (_, constant) in enumerate(columns)
         )
 
 
 def _point_differential(home: np.ndarray, away: np.ndarray, home_margin: np.ndarray, n: int) -> np.ndarray:
-    """Points scored less points allowed by each team (simulations x teams) in these games."""
+    """Points scored less points allowed by each team (simulations x teams) in these games (``home_margin``: games x
+    simulations)."""
     sides = np.zeros((len(home), n))
     np.add.at(sides, (np.arange(len(home)), home), 1.0)
     np.add.at(sides, (np.arange(len(home)), away), -1.0)
-    return home_margin @ sides
+    return (sides.T @ home_margin).T
 
 
 def _postseason(
