@@ -14,6 +14,7 @@ from nba_warehouse.offline.recordings import INDEX, RecordingFolder
 from nba_warehouse.project import BadWarehousePath, ProjectNotFound, WarehousePaths
 from nba_warehouse.runs import CHUNK_DAYS, REFETCH_LAG_DAYS
 from nba_warehouse.runs.lock import WarehouseBusy
+from nba_warehouse.teardown import skip_teardown
 
 PROG = "nba-warehouse"
 EXIT_BUSY = 75  # EX_TEMPFAIL: another run holds the warehouse, try again later
@@ -254,5 +255,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def console() -> None:
+    """The ``nba-warehouse`` command: ``main``, ending without the interpreter's teardown (``teardown``)."""
+    exit_code = 1  # an exception escaping main
+    skip_teardown(lambda: exit_code)
+    try:
+        exit_code = main()
+    except SystemExit as exc:  # argparse's usage errors and --help
+        exit_code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        raise
+    sys.exit(exit_code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

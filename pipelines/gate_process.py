@@ -9,9 +9,7 @@ the import once); each run's results and Data Docs stay its own."""
 
 from __future__ import annotations
 
-import atexit
 import multiprocessing
-import os
 import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from nba_warehouse.teardown import skip_teardown
 from pipelines.verdicts import Scope, Validation
 
 if TYPE_CHECKING:  # the loading process imports pandas with dlt; ``start`` need not wait for it
@@ -34,7 +33,7 @@ def _submit(function: Callable[..., Any], *arguments: Any) -> Future:
     for _ in range(2):
         if _pool is None:
             # spawned, not forked: the loading process runs DuckDB's and dlt's threads
-            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_skip_teardown)
+            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=skip_teardown)
         try:
             return _pool.submit(function, *arguments)
         except BrokenProcessPool:
@@ -99,19 +98,6 @@ class GateProcess:
 
 # In the worker: one QualityGate per warehouse folder for the run under way.
 _gates: dict[str, Any] = {}
-
-
-def _skip_teardown() -> None:
-    """The worker's initializer: an exit handler registered before any import, so it runs after every other one,
-    ends the worker without the interpreter's teardown of Great Expectations' modules (seconds of the command's
-    exit, freeing nothing the system would not)."""
-
-    def leave() -> None:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
-
-    atexit.register(leave)
 
 
 def _import() -> float:
