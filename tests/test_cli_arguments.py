@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,21 @@ def test_a_recordings_index_pointing_outside_its_folder_is_refused(tmp_path, war
             RecordingFolder(folder)
         result = warehouse.cli("ingest", "--season", "2025-26", "--replay", str(folder))
         assert result.returncode == 2 and result.stderr.count("\n") == 1 and repr(file) in result.stderr
+
+
+def test_the_command_keeps_its_exit_code_and_its_output_though_it_skips_the_interpreters_teardown(tmp_path, warehouse):
+    """The console command ends with ``os._exit`` (``nba_warehouse/teardown.py``): what ``main`` returned or argparse
+    raised is still the exit code, and everything printed still reaches the caller."""
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine")
+    cases = [
+        (["synth", "--seasons", "1", "--out", str(tmp_path / "league")], 0, "wrote 1 synthetic season(s)"),
+        (["synth", "--seasons", "1", "--out", str(tmp_path / "full")], 2, "--out"),  # main returns 2
+        (["daily", "--date", "nonsense"], 2, "--date"),  # argparse exits 2
+        (["--help"], 0, "usage:"),  # argparse exits 0
+    ]
+    for args, code, printed in cases:
+        process = warehouse.process(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == code, (args, err)
+        assert printed in out + err, (args, out, err)

@@ -1,5 +1,5 @@
 """marts.standings: every team's record on every date of a season, ranked by the NBA's tiebreakers
-(basketball/tiebreakers.py)."""
+(basketball/tiebreakers.py; all of a season's dates at once by basketball/seeding.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.eras import BUBBLE_RESTART, era
-from nba_warehouse.basketball.tiebreakers import Table, alignment
+from nba_warehouse.basketball.seeding import Records, ranks
+from nba_warehouse.basketball.tiebreakers import alignment
 from nba_warehouse.nba import REGULAR_SEASON as RANKED_SEASON_TYPE
 from nba_warehouse.nba import SEASON_TYPES
 
@@ -174,54 +175,55 @@ def season_standings(
     np.add.at(head_to_head, (d[league_opponent & win], team[league_opponent & win], opp[league_opponent & win]), 1)
     head_to_head = np.cumsum(head_to_head, axis=0)
 
-    abbreviations = _latest_abbreviations(games, team_ids, aligned, index, d, shape)
+    abbreviations = np.array(_latest_abbreviations(games, team_ids, aligned, index, d, shape), dtype=object)
     ranked = season_type == RANKED_SEASON_TYPE
     seeded_mask = np.array([x in aligned.index for x in team_ids]) & ranked
-    rules = era(start_year)
-    restart = next((i for i, x in enumerate(dates) if rules.bubble and x >= date.fromisoformat(BUBBLE_RESTART)), len(dates))
-    rows = []
-    for date_index, as_of in enumerate(dates):
-        if not start <= as_of <= end:
-            continue
-        table = Table(
-            wins=totals["wins"][date_index],
-            losses=totals["losses"][date_index],
-            conference_wins=totals["conference_wins"][date_index],
-            conference_losses=totals["conference_losses"][date_index],
-            division_wins=totals["division_wins"][date_index],
-            division_losses=totals["division_losses"][date_index],
-            point_differential=totals["points_for"][date_index] - totals["points_against"][date_index],
-            head_to_head=head_to_head[date_index],
-            conference=conference,
-            division=division,
-            team_ids=np.array(team_ids),
-            era=rules,
-            invited=frozenset(team[(d >= restart) & (d <= date_index)]) if date_index >= restart else None,
-        )
-        conference_rank, division_rank, games_back = table.ranks() if ranked else ({}, {}, {})
-        for i, team_id in enumerate(team_ids):
-            played = int(totals["games_played"][date_index, i])
-            if not played and not seeded_mask[i]:
-                continue
-            rows.append(
-                {
-                    "season": season,
-                    "season_type": season_type,
-                    "as_of_date": as_of,
-                    "team_id": team_id,
-                    "team_abbreviation": abbreviations[date_index][i],
-                    "conference": conference[i],
-                    "division": division[i],
-                    **{name: int(totals[name][date_index, i]) for name in COUNTS},
-                    "win_pct": totals["wins"][date_index, i] / played if played else None,
-                    "conference_rank": conference_rank.get(i),
-                    "division_rank": division_rank.get(i),
-                    "conference_games_back": games_back.get(i),
-                    "streak": streaks[date_index][i],
-                }
+    in_range = np.array([start <= x <= end for x in dates], dtype=bool)
+    conference_rank, division_rank = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+    games_back = np.full(shape, np.nan)
+    if ranked:
+        rules = era(start_year)
+        restart = next((i for i, x in enumerate(dates) if rules.bubble and x >= date.fromisoformat(BUBBLE_RESTART)), len(dates))
+        # the bubble's teams are those that have played since the restart; every other date ranks with no one invited
+        invited = [frozenset(team[(d >= restart) & (d <= k)]) if k >= restart else None for k in range(len(dates))]
+        for group in dict.fromkeys(invited[k] for k in np.flatnonzero(in_range)):
+            days = np.array([k for k in np.flatnonzero(in_range) if invited[k] == group])
+            records = Records(
+                **{name: totals[name][days] for name in ("wins", "losses", "conference_wins", "conference_losses", "division_wins", "division_losses")},
+                point_differential=(totals["points_for"] - totals["points_against"])[days],
+                head_to_head=np.ascontiguousarray(head_to_head[days].transpose(1, 2, 0)),
             )
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    return frame.astype({"conference_rank": "Int64", "division_rank": "Int64", "win_pct": "Float64", "conference_games_back": "Float64"})
+            conference_rank[days], division_rank[days] = ranks(records, conference, division, np.array(team_ids), rules, group)
+        wins, losses = totals["wins"], totals["losses"]
+        for name in {c for c in conference if c is not None}:
+            members = np.flatnonzero(conference == name)
+            leader = members[np.argmax(conference_rank[:, members] == 1, axis=1)][:, None]
+            on_day = np.arange(len(dates))[:, None]
+            games_back[:, members] = ((wins[on_day, leader] - wins[:, members]) + (losses[:, members] - losses[on_day, leader])) / 2
+    shown = in_range[:, None] & ((totals["games_played"] > 0) | seeded_mask[None, :])
+    day_of, team_of = np.nonzero(shown)
+    played = totals["games_played"][shown]
+    frame = pd.DataFrame(
+        {
+            "season": season,
+            "season_type": season_type,
+            "as_of_date": np.array(dates, dtype=object)[day_of],
+            "team_id": np.array(team_ids, dtype=np.int64)[team_of],
+            "team_abbreviation": abbreviations[shown],
+            "conference": conference[team_of],
+            "division": division[team_of],
+            **{name: totals[name][shown].astype(np.int64) for name in COUNTS},
+            "win_pct": pd.array(np.divide(totals["wins"][shown], played, out=np.full(len(played), np.nan), where=played > 0), dtype="Float64"),
+            "conference_rank": pd.array(conference_rank[shown], dtype="Int64"),
+            "division_rank": pd.array(division_rank[shown], dtype="Int64"),
+            "conference_games_back": pd.array(np.where(conference_rank[shown] > 0, games_back[shown], np.nan), dtype="Float64"),
+            "streak": np.array(streaks, dtype=object)[shown],
+        },
+        columns=list(COLUMNS),
+    )
+    for name in ("conference_rank", "division_rank"):
+        frame[name] = frame[name].mask(frame[name] == 0)
+    return frame
 
 
 def _lookup(aligned: pd.DataFrame, team_id: int, column: str) -> str | None:

@@ -42,6 +42,14 @@ def conference_seeds(
 ) -> np.ndarray:
     """Seeds within the conference, 1-based (0 for a team without one), as ``Table.ranks()`` gives them
     (simulations x teams, like ``records``)."""
+    return ranks(records, conference, division, team_ids, era, invited)[0]
+
+
+def ranks(
+    records: Records, conference: np.ndarray, division: np.ndarray, team_ids: np.ndarray, era: Era, invited: frozenset[int] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Conference and division ranks, 1-based (0 for a team without a conference or a division), as
+    ``Table.ranks()`` gives them (simulations x teams, like ``records``; a season's dates serve as well)."""
     pct = win_pct(records.wins, records.losses).T
     conferences = sorted({c for c in conference if c is not None})
     divisions = sorted({d for d in division if d is not None})
@@ -52,16 +60,18 @@ def conference_seeds(
         eligible[members] = pct[members] >= ranked[min(era.playoff_spots(), len(members)) - 1]
     team_level = _team_criteria(records, pct, eligible, conference, team_ids)
     division_place = np.zeros(pct.shape, dtype=np.int64)
+    division_rank = np.zeros(pct.shape, dtype=np.int64)
     for name in divisions:
         members = np.flatnonzero(division == name)
         division_place[members] = _order(records.head_to_head, team_level, members, division, era, leaders=None)
+        division_rank[members] = division_place[members] + 1
     leaders = division_place == 0
     seeds = np.zeros(pct.shape, dtype=np.int64)
     for name in conferences:
         members = np.flatnonzero(conference == name)
         place = _order(records.head_to_head, team_level, members, division, era, leaders=leaders[members].astype(float))
         seeds[members] = _seeded(place, division_place[members], members, era, invited) + 1
-    return seeds.T
+    return seeds.T, division_rank.T
 
 
 def _team_criteria(records: Records, pct: np.ndarray, eligible: np.ndarray, conference: np.ndarray, team_ids: np.ndarray) -> dict[str, np.ndarray]:
