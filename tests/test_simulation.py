@@ -15,7 +15,7 @@ from season_simulation import PARAMETERS, opening_night  # noqa: E402
 
 from nba_warehouse.basketball.eras import ERAS, era
 from nba_warehouse.basketball.seeding import Records, conference_seeds
-from nba_warehouse.basketball.simulation import Pairs, simulate
+from nba_warehouse.basketball.simulation import Pairs, Season, simulate, simulate_dates
 from nba_warehouse.basketball.tiebreakers import Table
 
 
@@ -26,6 +26,27 @@ def test_the_same_seed_gives_the_same_season_and_another_seed_does_not():
     assert all(np.array_equal(first.reached[r], again.reached[r]) for r in first.reached)
     assert not np.array_equal(first.wins, other.wins)
 
+
+
+def _as_of(season: Season, played: int, rng: np.random.Generator) -> Season:
+    """``season`` with its first ``played`` games played, at random scores."""
+    home, away = rng.integers(85, 130, played).astype(float), rng.integers(85, 130, played).astype(float)
+    return replace(
+        season,
+        played_home=season.remaining_home[:played], played_away=season.remaining_away[:played], played_home_pts=home, played_away_pts=away,
+        remaining_home=season.remaining_home[played:], remaining_away=season.remaining_away[played:], remaining_neutral=season.remaining_neutral[played:],
+    )  # fmt: skip
+
+
+def test_dates_seeded_together_get_the_numbers_each_gets_alone():
+    season = opening_night(np.random.default_rng(4))
+    rng = np.random.default_rng(5)
+    dates = [_as_of(season, played, rng) for played in (0, 400, 900, 1200)]
+    together = simulate_dates(dates, PARAMETERS, 150, [21, 22, 23, 24])
+    for date_alone, seed, outcome in zip(dates, [21, 22, 23, 24], together):
+        alone = simulate(date_alone, PARAMETERS, 150, seed)
+        assert np.array_equal(outcome.wins, alone.wins) and np.array_equal(outcome.seeds, alone.seeds)
+        assert np.array_equal(outcome.play_in, alone.play_in) and all(np.array_equal(outcome.reached[r], alone.reached[r]) for r in alone.reached)
 
 def test_every_simulated_bracket_is_whole():
     season = opening_night(np.random.default_rng(3))

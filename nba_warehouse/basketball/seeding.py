@@ -36,6 +36,17 @@ class Records:
     point_differential: np.ndarray
     head_to_head: np.ndarray  # head_to_head[i, j, s]: wins of team i against team j in simulation s
 
+    @staticmethod
+    def concatenate(parts: list[Records]) -> Records:
+        """The simulations of several ``Records`` as one."""
+        return Records(
+            *(np.concatenate([getattr(part, name) for part in parts], axis=0) for name in RECORD_COUNTS),
+            head_to_head=np.concatenate([part.head_to_head for part in parts], axis=2),
+        )
+
+
+RECORD_COUNTS = ("wins", "losses", "conference_wins", "conference_losses", "division_wins", "division_losses", "point_differential")
+
 
 def conference_seeds(
     records: Records, conference: np.ndarray, division: np.ndarray, team_ids: np.ndarray, era: Era, invited: frozenset[int] | None

@@ -52,7 +52,26 @@ class Outcome:
 
 
 def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) -> Outcome:
-    rng = np.random.default_rng(seed)
+    return simulate_dates([season], parameters, runs, [seed])[0]
+
+
+def simulate_dates(seasons: list[Season], parameters: EloParameters, runs: int, seeds: list[int]) -> list[Outcome]:
+    """``simulate`` for several dates of one season (same teams, alignment, era and bubble invitations), each with
+    its own seed and the same numbers as alone: the dates' simulations are seeded in one pass of the tiebreakers,
+    whose cost is mostly per pass at a few hundred runs."""
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    records = [_regular_season(season, parameters, runs, rng) for season, rng in zip(seasons, rngs)]
+    first = seasons[0]
+    seeds_by_date = np.split(conference_seeds(Records.concatenate(records), first.conference, first.division, first.team_ids, first.era, first.invited), len(seasons))
+    outcomes = []
+    for season, rng, record, seeded in zip(seasons, rngs, records, seeds_by_date):
+        reached, play_in = _postseason(season, parameters, record.wins, record.losses, seeded, rng)
+        outcomes.append(Outcome(wins=record.wins, seeds=seeded, reached=reached, play_in=play_in))
+    return outcomes
+
+
+def _regular_season(season: Season, parameters: EloParameters, runs: int, rng: np.random.Generator) -> Records:
+    """Every simulation's final records: the games played so far (the same in all), then the rest drawn."""
     n = len(season.team_ids)
     edge = parameters.home_edge(
         season.ratings[season.remaining_home], season.ratings[season.remaining_away], season.remaining_neutral
@@ -61,8 +80,6 @@ def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) ->
     # win probability needs
     home_won = rng.random((len(edge), runs), dtype=np.float32) < parameters.win_probability(edge).astype(np.float32)[:, None]
     margin = np.maximum(1.0, np.abs(parameters.predicted_margin(edge)))
-
-    # every game of the season in each simulation: those played so far (the same in all), then the simulated rest
     pairs = Pairs(np.concatenate([season.played_home, season.remaining_home]), np.concatenate([season.played_away, season.remaining_away]), n)
     played = len(season.played_home)
     first_wins = pairs.first_wins(slice(0, played), (season.played_home_pts > season.played_away_pts)[:, None]) + pairs.first_wins(
@@ -71,12 +88,7 @@ def simulate(season: Season, parameters: EloParameters, runs: int, seed: int) ->
     point_differential = _point_differential(
         season.played_home, season.played_away, (season.played_home_pts - season.played_away_pts)[:, None], n
     ) + _point_differential(season.remaining_home, season.remaining_away, np.where(home_won, margin[:, None], -margin[:, None]), n)
-    wins, losses, conference_wins, conference_losses, division_wins, division_losses = pairs.records(first_wins, season.conference, season.division)
-    head_to_head = pairs.head_to_head(first_wins)
-    records = Records(wins, losses, conference_wins, conference_losses, division_wins, division_losses, point_differential, head_to_head)
-    seeds = conference_seeds(records, season.conference, season.division, season.team_ids, season.era, season.invited)
-    reached, play_in = _postseason(season, parameters, wins, losses, seeds, rng)
-    return Outcome(wins=wins, seeds=seeds, reached=reached, play_in=play_in)
+    return Records(*pairs.records(first_wins, season.conference, season.division), point_differential, pairs.head_to_head(first_wins))
 
 
 def odds_by_day(schedule: dict[str, t.Any], parameters: dict[str, float], runs: int, seed: int, days: list[int]) -> list[dict[str, t.Any]]:
@@ -96,12 +108,12 @@ def odds_by_day(schedule: dict[str, t.Any], parameters: dict[str, float], runs: 
     rating, rating_season = schedule["rating"][order], schedule["rating_season"][order]
     teams = np.arange(len(schedule["team_ids"]))
     has_result = ~np.isnan(schedule["home_pts"])
-    summaries = []
+    seasons: dict[int, Season] = {}
     for today in days:
         latest = np.searchsorted(rated_key, teams * DAYS + today, side="right") - 1
         found = (latest >= 0) & (rated_team[np.maximum(latest, 0)] == teams)
         played, remaining = (day <= today) & has_result, day > today
-        season = Season(
+        seasons[today] = Season(
             team_ids=schedule["team_ids"],
             conference=schedule["conference"],
             division=schedule["division"],
@@ -118,14 +130,17 @@ def odds_by_day(schedule: dict[str, t.Any], parameters: dict[str, float], runs: 
             era=rules,
             invited=invited if today >= restart else None,
         )
-        summaries.append({"season": schedule["season"], "as_of_date": date.fromordinal(today), **_odds(season, elo, runs, seed + today)})
-    return summaries
+    summaries = {}
+    for before_restart in (True, False):  # the dates seeded together share the bubble's invitations
+        dates = [today for today in days if (today < restart) == before_restart]
+        outcomes = simulate_dates([seasons[today] for today in dates], elo, runs, [seed + today for today in dates]) if dates else []
+        summaries.update({today: _odds(seasons[today], outcome, runs) for today, outcome in zip(dates, outcomes)})
+    return [{"season": schedule["season"], "as_of_date": date.fromordinal(today), **summaries[today]} for today in days]
 
 
-def _odds(season: Season, parameters: EloParameters, runs: int, seed: int) -> dict[str, np.ndarray]:
+def _odds(season: Season, outcome: Outcome, runs: int) -> dict[str, np.ndarray]:
     n = len(season.team_ids)
     wins_so_far = np.bincount(np.where(season.played_home_pts > season.played_away_pts, season.played_home, season.played_away), minlength=n)
-    outcome = simulate(season, parameters, runs, seed)
     p05, p95 = np.percentile(outcome.wins, [5, 95], axis=0)
     return {
         "team_id": season.team_ids,
