@@ -139,7 +139,9 @@ def _order(
     pct = stacked[PCT]
     start = _count(pct[None, :, :] > pct[:, None, :])  # the win percentage splits the members first,
     step = np.ones((m, runs), dtype=np.int8)  # so every later group shares one and starts at the next criterion
-    live = np.arange(runs)
+    largest = _count(start[:, None, :] == start[None, :, :]).max(axis=0, initial=0)
+    _break_pairs(start, np.flatnonzero(largest == 2), stacked, among_members, one_division[:, :, 0], two, leaders is not None)
+    live = np.flatnonzero(largest > 2)  # a tie of three or more: the procedure a criterion at a time
     while True:
         place = start[:, live]
         together = place[:, None, :] == place[None, :, :]  # [i, j, s]: i and j are in one group in simulation s
@@ -169,6 +171,27 @@ def _order(
             splits &= ~(together & ~applies[None, :, :]).any(axis=1)
         start[:, live] = place + np.where(splits, ahead, 0)
         step[:, live] = np.where(splits, 1, step[:, live] + tied)
+
+
+def _break_pairs(
+    start: np.ndarray, sims: np.ndarray, stacked: np.ndarray, h2h: np.ndarray, one_division: np.ndarray, two: np.ndarray, has_leaders: bool
+) -> None:
+    """In simulations whose ties are all of two teams (most of them), each pair is broken at once: the first
+    criterion of the two-team chain that applies to it and tells the two apart puts one a place behind the other,
+    as ``_order``'s loop would a criterion at a time. Team id always tells two teams apart."""
+    tied = start[:, None, sims] == start[None, :, sims]
+    i, j, k = np.nonzero(tied & np.triu(np.ones(tied.shape[:2], dtype=bool), 1)[:, :, None])
+    s = sims[k]
+    for criterion in two[1:]:
+        if criterion == H2H:
+            won, lost = h2h[i, j, s], h2h[j, i, s]
+            first, second, applies = win_pct(won, lost), win_pct(lost, won), won + lost > 0
+        else:
+            first, second = stacked[criterion, i, s], stacked[criterion, j, s]
+            applies = one_division[i, j] if criterion == DIVISION_RECORD else np.full(len(s), criterion != LEADER or has_leaders)
+        decided = applies & (first != second)
+        start[np.where(first > second, j, i)[decided], s[decided]] += 1
+        i, j, s = i[~decided], j[~decided], s[~decided]
 
 
 def _seeded(place: np.ndarray, division_place: np.ndarray, members: np.ndarray, era: Era, invited: frozenset[int] | None) -> np.ndarray:
