@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
+import orjson
+
 from nba_warehouse.offline.recordings import Recording, RecordingFolder
 from nba_warehouse.nba import GAME_ID_PREFIX, parse_season
 
@@ -136,13 +138,13 @@ class RecordingStore:
         latest = found[-1]
         if len(found) == 1 and not _row_filters(params, latest.params):
             return self.folder.body(latest)
-        bodies = [json.loads(self.folder.body(e)) for e in found]
+        bodies = [orjson.loads(self.folder.body(e)) for e in found]  # a season of player logs at a time: orjson, not json
         if "resultSets" not in bodies[-1]:
             return self.folder.body(latest)
         merged = self._merge(bodies, [_row_filters(params, e.params) for e in found])
         if len(found) == 1 and merged == bodies[-1]:
             return self.folder.body(latest)  # every row passed: the recorded bytes, not a re-encoding of them
-        return json.dumps(merged).encode()
+        return orjson.dumps(merged)
 
     @staticmethod
     def _merge(bodies: list[dict[str, Any]], filters: list[list[Callable[[dict[str, Any]], bool]]]) -> dict[str, Any]:
