@@ -203,7 +203,7 @@ def season_standings(
     shown = in_range[:, None] & ((totals["games_played"] > 0) | seeded_mask[None, :])
     day_of, team_of = np.nonzero(shown)
     played = totals["games_played"][shown]
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "season": season,
             "season_type": season_type,
@@ -214,16 +214,18 @@ def season_standings(
             "division": division[team_of],
             **{name: totals[name][shown].astype(np.int64) for name in COUNTS},
             "win_pct": pd.array(np.divide(totals["wins"][shown], played, out=np.full(len(played), np.nan), where=played > 0), dtype="Float64"),
-            "conference_rank": pd.array(conference_rank[shown], dtype="Int64"),
-            "division_rank": pd.array(division_rank[shown], dtype="Int64"),
+            "conference_rank": _rank(conference_rank[shown]),
+            "division_rank": _rank(division_rank[shown]),
             "conference_games_back": pd.array(np.where(conference_rank[shown] > 0, games_back[shown], np.nan), dtype="Float64"),
             "streak": np.array(streaks, dtype=object)[shown],
         },
         columns=list(COLUMNS),
     )
-    for name in ("conference_rank", "division_rank"):
-        frame[name] = frame[name].mask(frame[name] == 0)
-    return frame
+
+
+def _rank(ranks: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A rank column: 1-based, null where there is none (0)."""
+    return pd.array(np.where(ranks > 0, ranks, np.nan), dtype="Int64")
 
 
 def _lookup(aligned: pd.DataFrame, team_id: int, column: str) -> str | None:

@@ -15,7 +15,7 @@ than along rows of 15 teams.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -38,14 +38,13 @@ class Records:
 
     @staticmethod
     def concatenate(parts: list[Records]) -> Records:
-        """The simulations of several ``Records`` as one."""
+        """The simulations of several ``Records`` as one (simulations are the last axis of ``head_to_head``)."""
         return Records(
-            *(np.concatenate([getattr(part, name) for part in parts], axis=0) for name in RECORD_COUNTS),
-            head_to_head=np.concatenate([part.head_to_head for part in parts], axis=2),
+            **{
+                f.name: np.concatenate([getattr(part, f.name) for part in parts], axis=2 if f.name == "head_to_head" else 0)
+                for f in fields(Records)
+            }
         )
-
-
-RECORD_COUNTS = ("wins", "losses", "conference_wins", "conference_losses", "division_wins", "division_losses", "point_differential")
 
 
 def conference_seeds(

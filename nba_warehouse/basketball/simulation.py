@@ -181,7 +181,8 @@ class Pairs:
         nth[order] = np.arange(len(pair)) - np.searchsorted(pair[order], pair[order])
         wins = np.zeros((len(self.games), home_won.shape[1]), dtype=np.int32)
         for k in range(nth.max(initial=-1) + 1):
-            wins[pair[nth == k]] += first_won[nth == k]
+            kth = nth == k
+            wins[pair[kth]] += first_won[kth]
         return wins
 
     def head_to_head(self, first_wins: np.ndarray) -> np.ndarray:
