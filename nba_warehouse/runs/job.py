@@ -19,8 +19,9 @@ import json
 import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 
@@ -30,7 +31,7 @@ from nba_warehouse.project import WarehousePaths
 from nba_warehouse.runs.manifest import RUNS_FOLDER, RunManifest, hold_warehouse
 from nba_warehouse.runs.refresh import ProdRefresh
 from pipelines.data_docs import docs_index
-from pipelines.ingest import new_run_id, run_ingest
+from pipelines.ingest import IngestResult, new_run_id, run_ingest
 from pipelines.gate_process import GateProcess
 from pipelines.source import Window
 
@@ -187,6 +188,29 @@ def run_range(
     return 0 if manifest.status == "succeeded" else 1
 
 
+def _load_chunk(
+    manifest: RunManifest, warehouse: Warehouse, chunk: Chunk, refresh_from: date, ingest: Callable[..., IngestResult], job: str | None
+) -> bool:
+    """Fetch, validate and load one chunk, as a step of the manifest, marked complete for ``job`` when resuming
+    one: whether its rows changed the raw tables."""
+    with manifest.step(f"load {chunk}") as detail:
+        before = warehouse.fingerprint(chunk)
+        warehouse.set_pending(refresh_from, manifest.run_id)
+        result = ingest(chunk.window, chunk.fetch)
+        changed = warehouse.fingerprint(chunk) != before
+        manifest.requests += result.requests
+        for counts, new in ((manifest.rows_fetched, result.rows_fetched), (manifest.rows_loaded, result.rows_loaded)):
+            for table, rows in new.items():
+                counts[table] = counts.get(table, 0) + rows
+        manifest.validations += [v.to_json() for v in result.validations]
+        detail.update(rows_fetched=result.rows_fetched, rows_loaded=result.rows_loaded, changed=changed, errors=result.errors)
+        if not result.ok:
+            raise RuntimeError(f"{chunk}: " + " / ".join(result.errors))
+        if job is not None:
+            warehouse.complete_chunk(job, chunk, manifest.run_id)
+    return changed
+
+
 def _run(
     manifest: RunManifest,
     refresh: ProdRefresh,
@@ -205,28 +229,14 @@ def _run(
     pending_before = warehouse.pending()
     refresh_from, changed = pending_before, False
     with GateProcess(paths.root) as gate:  # leaving waits for the run's Data Docs
+        ingest = partial(run_ingest, replay=replay, request_delay=request_delay, paths=paths, run_id=manifest.run_id, gate=gate)
         try:
             for chunk in plan_chunks(start, end, chunk_days):
                 if str(chunk) in done:
                     _say(f"{chunk}: loaded by run {done[str(chunk)]}, skipped")
                     continue
-                with manifest.step(f"load {chunk}") as detail:
-                    before = warehouse.fingerprint(chunk)
-                    refresh_from = min(filter(None, (refresh_from, chunk.refresh_from)))
-                    warehouse.set_pending(refresh_from, manifest.run_id)
-                    result = run_ingest(chunk.window, chunk.fetch, replay=replay, request_delay=request_delay, paths=paths, run_id=manifest.run_id, gate=gate)
-                    chunk_changed = warehouse.fingerprint(chunk) != before
-                    changed |= chunk_changed
-                    manifest.requests += result.requests
-                    for counts, new in ((manifest.rows_fetched, result.rows_fetched), (manifest.rows_loaded, result.rows_loaded)):
-                        for table, rows in new.items():
-                            counts[table] = counts.get(table, 0) + rows
-                    manifest.validations += [v.to_json() for v in result.validations]
-                    detail.update(rows_fetched=result.rows_fetched, rows_loaded=result.rows_loaded, changed=chunk_changed, errors=result.errors)
-                    if not result.ok:
-                        raise RuntimeError(f"{chunk}: " + " / ".join(result.errors))
-                    if resume:
-                        warehouse.complete_chunk(job, chunk, manifest.run_id)
+                refresh_from = min(filter(None, (refresh_from, chunk.refresh_from)))
+                changed |= _load_chunk(manifest, warehouse, chunk, refresh_from, ingest, job if resume else None)
         finally:
             gate.start_docs()  # once per run, failed batches included, written while SQLMesh runs
         manifest.changed = changed
