@@ -24,7 +24,21 @@ def game_type(evaluator: MacroEvaluator, game_id: exp.Expression) -> exp.Express
 @macro()
 def season_label(evaluator: MacroEvaluator, start_year: exp.Expression) -> exp.Expression:
     """``2025`` -> ``'2025-26'``, the label stats.nba.com uses for a season."""
-    return _sql("format('{{}}-{{:02d}}', {y}, ({y} + 1) % 100)", y=start_year)
+    return _sql("cast({y} as text) || '-' || lpad(cast(({y} + 1) % 100 as text), 2, '0')", y=start_year)
+
+
+@macro()
+def last_by(evaluator: MacroEvaluator, value: exp.Expression, order: exp.Expression) -> exp.Expression:
+    """The group's ``value`` on its row with the greatest ``order``: DuckDB's ARG_MAX, in SQL that PostgreSQL
+    (server mode) reads too."""
+    return _sql("(array_agg({v} order by {o} desc))[1]", v=value, o=order)
+
+
+@macro()
+def calendar_date(evaluator: MacroEvaluator, year: exp.Expression, month: exp.Expression, day: exp.Expression) -> exp.Expression:
+    """The date ``year``-``month``-``day`` (month and day literal): DuckDB's MAKE_DATE, in SQL that PostgreSQL (server
+    mode) reads too."""
+    return _sql(f"cast(cast({{y}} as text) || '-{int(month.name):02d}-{int(day.name):02d}' as date)", y=year)
 
 
 @macro()
@@ -38,7 +52,7 @@ def season_of_date(evaluator: MacroEvaluator, day: exp.Expression) -> exp.Expres
     """The season a date belongs to, by the one calendar in nba_warehouse/nba.py (its irregular seasons, then the
     1 July turnover)."""
     turnover = f"{TURNOVER[0]:02d}-{TURNOVER[1]:02d}"
-    regular = season_label(evaluator, _sql(f"year({{d}}) - case when strftime({{d}}, '%m-%d') >= '{turnover}' then 0 else 1 end", d=day))
+    regular = season_label(evaluator, _sql(f"extract(year from {{d}}) - case when strftime({{d}}, '%m-%d') >= '{turnover}' then 0 else 1 end", d=day))
     irregular = " ".join(
         f"when {{d}} between date '{first}' and date '{last}' then '{season}'" for season, (first, last) in IRREGULAR_SEASONS.items()
     )

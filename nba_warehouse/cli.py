@@ -126,10 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _start_quality_gate() -> None:
     """Great Expectations takes seconds to import: its process starts before this one imports dlt and SQLMesh,
     unless another run holds the warehouse (this one will stop at the lock, and need not wait for the import)."""
-    from nba_warehouse.runs.lock import LOCK_FILE, is_held
+    from nba_warehouse.runs.manifest import warehouse_is_held
     from pipelines import gate_process
 
-    if not is_held(WarehousePaths.from_env().root / LOCK_FILE):
+    if not warehouse_is_held(WarehousePaths.from_env().root):
         gate_process.start()
 
 

@@ -1,8 +1,9 @@
 """Where the SQLMesh project and the warehouse live.
 
 One DuckDB file, named by ``NBA_WAREHOUSE_DB``, is written by both dlt and
-SQLMesh; everything else a run writes sits beside it so that a warehouse can
-be copied, archived or deleted as one folder. The project (``config.yaml``,
+SQLMesh (in server mode a PostgreSQL database is, ``nba_warehouse.database``);
+everything else a run writes sits beside it so that a warehouse can be
+copied, archived or deleted as one folder. The project (``config.yaml``,
 ``models/``, ``external_models.yaml``, ``seeds/``) is found explicitly, from
 ``NBA_WAREHOUSE_PROJECT`` or the working directory, never from where this
 package happens to be installed.
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 from sqlglot.dialects.duckdb import DuckDB
+
+from nba_warehouse.database import server_mode
 
 DB_ENV = "NBA_WAREHOUSE_DB"
 PROJECT_ENV = "NBA_WAREHOUSE_PROJECT"
@@ -108,6 +111,7 @@ class WarehousePaths:
         (the refresh, a notebook's ``%context``) use the same file from any working directory."""
         named = os.environ.get(DB_ENV)
         db = Path(named).absolute() if named else project_root() / DEFAULT_DB
-        check_catalog_name(db)
+        if not server_mode():  # in server mode only the file's folder is used
+            check_catalog_name(db)
         os.environ[DB_ENV] = str(db)
         return cls(db)

@@ -15,6 +15,7 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
+from nba_warehouse.database import Server, server_mode
 from nba_warehouse.offline.recordings import RecordingFolder
 from nba_warehouse.offline.replay import ReplayServer
 from nba_warehouse.project import WarehousePaths
@@ -55,10 +56,13 @@ def new_run_id() -> str:
 
 
 def warehouse_pipeline(paths: WarehousePaths) -> dlt.Pipeline:
+    """dlt's pipeline into the warehouse's ``raw`` schema; its working folder stays beside the warehouse in server
+    mode too, so a run's unfinished packages are found by the next run on the same machine."""
     paths.root.mkdir(parents=True, exist_ok=True)
+    destination = dlt.destinations.postgres(Server.from_env().url) if server_mode() else dlt.destinations.duckdb(str(paths.db))
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
-        destination=dlt.destinations.duckdb(str(paths.db)),
+        destination=destination,
         dataset_name=RAW_SCHEMA,
         pipelines_dir=str(paths.dlt_dir),
     )

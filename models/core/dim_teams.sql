@@ -28,8 +28,8 @@ WITH team_seasons AS (
     team_id,
     season,
     LEFT(season, 4)::INT AS season_start_year,
-    ARG_MAX(team_abbreviation, game_date) AS team_abbreviation,
-    ARG_MAX(team_name, game_date) AS team_name,
+    @last_by(team_abbreviation, game_date) AS team_abbreviation,
+    @last_by(team_name, game_date) AS team_name,
     MIN(game_date) AS first_game_date
   FROM staging.team_game_logs
   WHERE
@@ -79,10 +79,10 @@ WITH team_seasons AS (
   SELECT
     team_id,
     version_number,
-    ANY_VALUE(team_abbreviation) AS team_abbreviation,
-    ANY_VALUE(team_name) AS team_name,
-    ANY_VALUE(conference) AS conference,
-    ANY_VALUE(division) AS division,
+    MIN(team_abbreviation) AS team_abbreviation,
+    MIN(team_name) AS team_name,
+    MIN(conference) AS conference,
+    MIN(division) AS division,
     MIN(season) AS valid_from_season,
     MAX(season) AS valid_to_season,
     MIN(first_game_date) AS valid_from

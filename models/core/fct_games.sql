@@ -38,9 +38,9 @@ MODEL (
 
 SELECT
   game_id,
-  ANY_VALUE(game_date) AS game_date,
-  ANY_VALUE(season) AS season,
-  ANY_VALUE(game_type) AS game_type,
+  MIN(game_date) AS game_date,
+  MIN(season) AS season,
+  MIN(game_type) AS game_type,
   MAX(team_id) FILTER(WHERE
     is_home_side) AS home_team_id,
   MAX(team_abbreviation) FILTER(WHERE
@@ -53,7 +53,7 @@ SELECT
     is_home_side) AS home_pts,
   MAX(pts) FILTER(WHERE
     NOT is_home_side) AS away_pts,
-  ARG_MAX(team_id, pts) AS winner_team_id,
+  @last_by(team_id, pts) AS winner_team_id,
   @overtime_periods(MAX(minutes)) AS overtime_periods,
   BOOL_AND(CAST(location = 'neutral' AS BOOLEAN)) AS is_neutral_site
 FROM core.fct_team_games

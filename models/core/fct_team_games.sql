@@ -64,11 +64,11 @@ WITH player_logs AS (
 ), player_log_totals AS (
   SELECT
     game_id,
-    ANY_VALUE(game_date) AS game_date,
-    ANY_VALUE(game_type) AS game_type,
-    ANY_VALUE(season) AS season,
+    MIN(game_date) AS game_date,
+    MIN(game_type) AS game_type,
+    MIN(season) AS season,
     team_id,
-    ANY_VALUE(team_abbreviation) AS team_abbreviation,
+    MIN(team_abbreviation) AS team_abbreviation,
     NULL::TEXT AS team_name,
     BOOL_OR(is_home::BOOLEAN) AS is_home,
     ROUND(SUM(minutes))::INT AS minutes,

@@ -11,6 +11,7 @@ from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters, entry_ratings, rate
+from nba_warehouse.model_sql import fetchdf, for_engine
 from nba_warehouse.nba import RATED_GAME_TYPES
 
 GRAIN = ["team_id", "game_id"]
@@ -65,7 +66,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     parameters = EloParameters(**context.var("fivethirtyeight_elo"))
     game_types = ", ".join(f"'{g}'" for g in RATED_GAME_TYPES)
     fct_games = context.resolve_table("core.fct_games")
-    games = context.fetchdf(
+    games = fetchdf(context, 
         f"""
         select game_id, game_date, season, game_type, home_team_id, away_team_id, home_pts, away_pts, is_neutral_site
         from {fct_games}
@@ -75,8 +76,8 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     )
     if games.empty:
         return
-    first_loaded = context.fetchdf(f"select min(season) as season from {fct_games} where game_type in ({game_types})").season[0]
-    latest = context.fetchdf(
+    first_loaded = fetchdf(context, f"select min(season) as season from {fct_games} where game_type in ({game_types})").season[0]
+    latest = fetchdf(context, 
         f"""
         select team_id, elo_after, season
         from {context.resolve_table("marts.elo_ratings")}
@@ -84,6 +85,6 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         qualify row_number() over (partition by team_id order by game_date desc, game_id desc) = 1
         """
     )
-    entries = entry_ratings(context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
+    entries = entry_ratings(fetchdf(context, f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
     chain = {int(team): (float(rating), str(season)) for team, rating, season in zip(latest.team_id, latest.elo_after, latest.season)}
-    yield pd.DataFrame(list(rate(games, parameters, entries, first_loaded, chain)))
+    yield for_engine(context, pd.DataFrame(list(rate(games, parameters, entries, first_loaded, chain))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing as t
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters, entry_ratings
 from nba_warehouse.basketball.power import FORECAST_COLUMN_DESCRIPTIONS, FORECAST_COLUMN_TYPES, FORECAST_COLUMNS, PowerParameters, games_query, latest_checkpoint, predict
+from nba_warehouse.model_sql import fetchdf, for_engine
 
 
 @model(
@@ -64,28 +66,22 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     power = PowerParameters(**context.var("power_ratings"))
     fct_games, schedule = context.resolve_table("core.fct_games"), context.resolve_table("staging.schedule")
     forecasts = context.resolve_table("marts.power_forecasts")
-    games = context.fetchdf(
+    ratings = context.resolve_table("marts.elo_ratings")
+    games = fetchdf(
+        context,
         f"""
-        with games as ({games_query(fct_games, schedule)}), ratings as (
-          select game_id, team_id, game_date, season, elo_before, elo_after
-          from {context.resolve_table("marts.elo_ratings")}
-        )
+        with games as ({games_query(fct_games, schedule)})
         select games.*,
-               coalesce(home_game.elo_before, home_latest.elo_after) as home_rating,
-               coalesce(home_game.season, home_latest.season) as home_rating_season,
-               coalesce(away_game.elo_before, away_latest.elo_after) as away_rating,
-               coalesce(away_game.season, away_latest.season) as away_rating_season
+               home_game.elo_before as home_rating, home_game.season as home_rating_season,
+               away_game.elo_before as away_rating, away_game.season as away_rating_season
         from games
-        left join ratings as home_game on home_game.game_id = games.game_id and home_game.team_id = games.home_team_id
-        left join ratings as away_game on away_game.game_id = games.game_id and away_game.team_id = games.away_team_id
-        asof left join ratings as home_latest
-          on home_latest.team_id = games.home_team_id and games.game_date > home_latest.game_date
-        asof left join ratings as away_latest
-          on away_latest.team_id = games.away_team_id and games.game_date > away_latest.game_date
+        left join {ratings} as home_game on home_game.game_id = games.game_id and home_game.team_id = games.home_team_id
+        left join {ratings} as away_game on away_game.game_id = games.game_id and away_game.team_id = games.away_team_id
         order by games.game_date, games.game_id
-        """
+        """,
     )
-    entries = entry_ratings(context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
+    _rate_games_to_come(games, fetchdf(context, f"select team_id, game_date, season, elo_after from {ratings} order by game_date"))
+    entries = entry_ratings(fetchdf(context, f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
     first_loaded = games.season.min() if len(games) else ""
     forecast = _forecast(context, games, forecasts, power, elo, entries, first_loaded)
     played = games.home_pts.notna()
@@ -96,7 +92,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         ])
         for side in ("home", "away")
     )  # fmt: skip
-    return pd.DataFrame(
+    predictions = pd.DataFrame(
         {
             "game_id": games.game_id,
             "game_date": games.game_date,
@@ -114,6 +110,16 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
             "home_margin": (games.home_pts - games.away_pts).where(played),
         }
     )
+    return for_engine(context, predictions)
+
+
+def _rate_games_to_come(games: pd.DataFrame, ratings: pd.DataFrame) -> None:
+    """A game without an Elo rating of its own (one to come) takes each team's latest rating before its date."""
+    for side in ("home", "away"):
+        sides = games[["game_date", f"{side}_team_id"]].rename(columns={f"{side}_team_id": "team_id"}).reset_index()
+        latest = pd.merge_asof(sides, ratings, on="game_date", by="team_id", allow_exact_matches=False).set_index("index")
+        games[f"{side}_rating"] = games[f"{side}_rating"].fillna(latest.elo_after)
+        games[f"{side}_rating_season"] = games[f"{side}_rating_season"].fillna(latest.season)
 
 
 def _forecast(
@@ -128,11 +134,11 @@ def _forecast(
     """Per game, in ``games``' order: a played game's forecast as marts.power_forecasts made it; for games still to
     come, the filter resumed from its latest state before the season of the first of them, replaying only the
     played games since."""
-    stored = context.fetchdf(f"select game_id, {', '.join(FORECAST_COLUMNS)} from {forecasts}").set_index("game_id")
+    stored = fetchdf(context, f"select game_id, {', '.join(FORECAST_COLUMNS)} from {forecasts}").set_index("game_id")
     forecast = stored.reindex(games.game_id).set_axis(games.index)
     to_come = games.home_pts.isna()
     if to_come.any():
-        season, resume_from = latest_checkpoint(context.fetchdf, forecasts, f"season <= '{games.season[to_come].min()}'")
+        season, resume_from = latest_checkpoint(partial(fetchdf, context), forecasts, f"season <= '{games.season[to_come].min()}'")
         replayed = predict(games[games.season >= season], power, elo, entries, first_loaded, resume_from)
         forecast.loc[to_come, FORECAST_COLUMNS] = replayed.loc[to_come[to_come].index, FORECAST_COLUMNS]
     return forecast

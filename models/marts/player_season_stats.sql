@@ -27,7 +27,7 @@ WITH season_totals AS (
     season,
     game_type AS season_type,
     player_id,
-    ARG_MAX(player_name, game_date) AS player_name,
+    @last_by(player_name, game_date) AS player_name,
     LISTAGG(DISTINCT team_abbreviation, ', '
     ORDER BY
       team_abbreviation) AS team_abbreviations,

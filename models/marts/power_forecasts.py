@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing as t
 from datetime import datetime
+from functools import partial
 
 import pandas as pd
 from sqlglot import exp
@@ -12,6 +13,7 @@ from sqlmesh.core.model.kind import ModelKindName
 
 from nba_warehouse.basketball.elo import EloParameters, entry_ratings
 from nba_warehouse.basketball.power import FORECAST_COLUMN_DESCRIPTIONS, FORECAST_COLUMN_TYPES, FORECAST_COLUMNS, PowerParameters, games_query, latest_checkpoint, predict
+from nba_warehouse.model_sql import fetchdf, for_engine
 from nba_warehouse.nba import season_of
 
 
@@ -53,15 +55,15 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     elo = EloParameters(**context.var("fivethirtyeight_elo"))
     power = PowerParameters(**context.var("power_ratings"))
     fct_games, schedule = context.resolve_table("core.fct_games"), context.resolve_table("staging.schedule")
-    season, resume_from = latest_checkpoint(context.fetchdf, context.resolve_table("marts.power_forecasts"), f"game_date < '{start:%Y-%m-%d}'")
-    first_loaded = context.fetchdf(f"select min(season) as season from ({games_query(fct_games, schedule)})").season[0]
-    games = context.fetchdf(games_query(fct_games, schedule, f"season between '{season}' and '{season_of(end.date())}'"))
+    season, resume_from = latest_checkpoint(partial(fetchdf, context), context.resolve_table("marts.power_forecasts"), f"game_date < '{start:%Y-%m-%d}'")
+    first_loaded = fetchdf(context, f"select min(season) as season from ({games_query(fct_games, schedule)}) as games").season[0]
+    games = fetchdf(context, games_query(fct_games, schedule, f"season between '{season}' and '{season_of(end.date())}'"))
     if games.empty:
         return
-    entries = entry_ratings(context.fetchdf(f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
+    entries = entry_ratings(fetchdf(context, f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
     forecast = predict(games, power, elo, entries, first_loaded, resume_from)
     dates = pd.to_datetime(games.game_date).dt.date
     wanted = games.home_pts.notna() & (dates >= start.date()) & (dates <= end.date())
     if wanted.any():
         states = forecast.state_before_season[wanted].map(lambda state: state and state.to_json())
-        yield pd.concat([games.loc[wanted, ["game_id", "game_date", "season"]], forecast.loc[wanted, FORECAST_COLUMNS], states], axis=1)
+        yield for_engine(context, pd.concat([games.loc[wanted, ["game_id", "game_date", "season"]], forecast.loc[wanted, FORECAST_COLUMNS], states], axis=1))

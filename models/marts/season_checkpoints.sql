@@ -43,7 +43,7 @@ WITH regular_season_dates AS (
     MAX(game_date) AS as_of_date
   FROM dates_with_next
   WHERE
-    game_date <= MAKE_DATE(start_year, 12, 1)
+    game_date <= @calendar_date(start_year, 12, 1)
   GROUP BY
     season
   UNION ALL
@@ -53,7 +53,7 @@ WITH regular_season_dates AS (
     MAX(game_date) AS as_of_date
   FROM dates_with_next
   WHERE
-    game_date <= MAKE_DATE(start_year + 1, 3, 1)
+    game_date <= @calendar_date(start_year + 1, 3, 1)
   GROUP BY
     season
 ), all_star_breaks AS (
@@ -63,8 +63,8 @@ WITH regular_season_dates AS (
     game_date AS as_of_date
   FROM dates_with_next
   WHERE
-    game_date >= MAKE_DATE(start_year + 1, 1, 15)
-    AND next_game_date <= MAKE_DATE(start_year + 1, 3, 15)
+    game_date >= @calendar_date(start_year + 1, 1, 15)
+    AND next_game_date <= @calendar_date(start_year + 1, 3, 15)
     AND DATE_DIFF('DAY', game_date, next_game_date) >= 3
   QUALIFY
     ROW_NUMBER() OVER (

@@ -11,10 +11,11 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from nba_warehouse.basketball.simulation import ROUNDS, SEEDS, odds_by_day
 from nba_warehouse.basketball.eras import era
+from nba_warehouse.basketball.simulation import ROUNDS, SEEDS, odds_by_day
 from nba_warehouse.basketball.tiebreakers import alignment
 from nba_warehouse.cores import starmap
+from nba_warehouse.model_sql import fetchdf, for_engine
 from nba_warehouse.nba import REGULAR_SEASON
 
 GRAIN = ["season", "as_of_date", "team_id"]
@@ -87,7 +88,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     if settings["dates"] not in SIMULATION_DATES:
         raise ValueError(f"season_simulations dates (NBA_WAREHOUSE_SIMULATION_DATES): expected one of {', '.join(SIMULATION_DATES)}, got {settings['dates']!r}")
     checkpoints = (
-        set(pd.to_datetime(context.fetchdf(f"select as_of_date from {context.resolve_table('marts.season_checkpoints')}").as_of_date).dt.date)
+        set(pd.to_datetime(fetchdf(context, f"select as_of_date from {context.resolve_table('marts.season_checkpoints')}").as_of_date).dt.date)
         if settings["dates"] == "checkpoints"
         else None
     )
@@ -96,7 +97,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         select distinct season from {games_table}
         where game_type = '{REGULAR_SEASON}' and game_date between '{start:%Y-%m-%d}' and '{end:%Y-%m-%d}'
     """
-    games = context.fetchdf(
+    games = fetchdf(context, 
         f"""
         select game_id, season, game_date, home_team_id, away_team_id, is_neutral_site, home_pts, away_pts
         from {games_table} where game_type = '{REGULAR_SEASON}' and season in ({seasons})
@@ -108,11 +109,11 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         order by game_date, game_id
         """
     )
-    ratings = context.fetchdf(
+    ratings = fetchdf(context, 
         f"select team_id, game_id, game_date, season, elo_after from {context.resolve_table('marts.elo_ratings')} "
         f"where game_date <= '{end:%Y-%m-%d}' order by team_id, game_date, game_id"
     )
-    divisions = context.fetchdf(
+    divisions = fetchdf(context, 
         f"select team_id, conference, division, first_season, last_season from {context.resolve_table('seeds.team_divisions')}"
     )
     games["game_date"] = pd.to_datetime(games.game_date).dt.date
@@ -131,7 +132,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     with starmap(odds_by_day, "nba_warehouse.basketball.simulation", sum(len(days) for *_, days in work) >= DAYS_WORTH_SPREADING) as simulate_all:
         frames = [pd.DataFrame(odds) for task in simulate_all(work) for odds in task]
     if frames:
-        yield pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+        yield for_engine(context, pd.concat(frames, ignore_index=True)[list(COLUMNS)])
 
 
 def _schedule(season: str, start_year: int, games: pd.DataFrame, aligned: pd.DataFrame, ratings: pd.DataFrame) -> dict[str, t.Any]:

@@ -16,6 +16,7 @@ from sqlmesh.core.model.kind import ModelKindName
 from nba_warehouse.basketball.eras import BUBBLE_RESTART, era
 from nba_warehouse.basketball.seeding import Records, ranks
 from nba_warehouse.basketball.tiebreakers import alignment
+from nba_warehouse.model_sql import fetchdf, for_engine
 from nba_warehouse.nba import REGULAR_SEASON as RANKED_SEASON_TYPE
 from nba_warehouse.nba import SEASON_TYPES
 
@@ -98,7 +99,7 @@ COLUMNS = {
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> t.Iterator[pd.DataFrame]:
     team_games = context.resolve_table("core.fct_team_games")
     season_types = ", ".join(f"'{s}'" for s in SEASON_TYPES)
-    games = context.fetchdf(
+    games = fetchdf(context, 
         f"""
         select season, game_type as season_type, game_date, team_id, team_abbreviation,
                opponent_team_id, location, is_win, pts, opp_pts
@@ -112,7 +113,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         order by game_date, team_id
         """
     )
-    divisions = context.fetchdf(
+    divisions = fetchdf(context, 
         f"select team_id, team_abbreviation, conference, division, first_season, last_season "
         f"from {context.resolve_table('seeds.team_divisions')}"
     )
@@ -122,7 +123,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     ]
     frames = [frame for frame in frames if not frame.empty]
     if frames:
-        yield pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+        yield for_engine(context, pd.concat(frames, ignore_index=True)[list(COLUMNS)])
 
 
 def season_standings(

@@ -74,7 +74,7 @@ WITH team_games AS (
     season_type,
     team_id,
     games_window,
-    ARG_MAX(team_abbreviation, game_date) AS team_abbreviation,
+    @last_by(team_abbreviation, game_date) AS team_abbreviation,
     MAX(game_date) AS through_date,
     COUNT(*) AS games,
     COUNT(*) FILTER(WHERE

@@ -2,7 +2,9 @@
 
 Each function is one question, answered by one query on the views that
 ``sqlmesh plan`` promoted (``marts.*``, ``core.*``) or on ``ops.*``, so that
-the notebook and the HTML report show the same numbers.
+the notebook and the HTML report show the same numbers. The SQL is what
+DuckDB and PostgreSQL (server mode) both read; numbers are rounded for display
+here, since PostgreSQL rounds only exact numerics.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def coverage(reader: Reader, season: str | None = None) -> Coverage:
 def standings(reader: Reader, season: str, as_of: str) -> pd.DataFrame:
     """Each conference's table on ``as_of`` (each division's before 1970-71, when the divisions were the playoff
     groups), seeded, with the simulated odds of that date."""
-    return reader.sql(
+    table = reader.sql(
         """
         select
             coalesce(s.conference, s.division) as group_name,
@@ -76,18 +78,18 @@ def standings(reader: Reader, season: str, as_of: str) -> pd.DataFrame:
             s.team_abbreviation as team,
             s.wins,
             s.losses,
-            round(s.win_pct, 3) as win_pct,
+            s.win_pct,
             coalesce(
                 s.conference_games_back,
-                (first_value(s.wins - s.losses) over (partition by s.division order by s.division_rank) - (s.wins - s.losses)) / 2
+                (first_value(s.wins - s.losses) over (partition by s.division order by s.division_rank) - (s.wins - s.losses)) / 2.0
             ) as games_back,
             s.home_wins || '-' || s.home_losses as home,
             s.road_wins || '-' || s.road_losses as road,
             s.last10_wins || '-' || s.last10_losses as last_10,
             s.streak,
-            round(p.projected_wins_mean, 1) as projected_wins,
-            round(p.playoffs_probability, 3) as playoffs_probability,
-            round(p.title_probability, 3) as title_probability
+            p.projected_wins_mean as projected_wins,
+            p.playoffs_probability,
+            p.title_probability
         from marts.standings as s
         left join marts.season_simulations as p
             on p.season = s.season and p.as_of_date = s.as_of_date and p.team_id = s.team_id
@@ -96,6 +98,7 @@ def standings(reader: Reader, season: str, as_of: str) -> pd.DataFrame:
         """,
         [season, REGULAR_SEASON, as_of],
     )
+    return table.round({"win_pct": 3, "projected_wins": 1, "playoffs_probability": 3, "title_probability": 3})
 
 
 def standings_race(reader: Reader, season: str, group: str) -> pd.DataFrame:
@@ -113,15 +116,15 @@ def standings_race(reader: Reader, season: str, group: str) -> pd.DataFrame:
 
 def team_ratings(reader: Reader, season: str) -> pd.DataFrame:
     """Season-to-date points scored and allowed per 100 possessions, with the conference of that season."""
-    return reader.sql(
+    ratings = reader.sql(
         """
         select
             r.team_abbreviation as team,
             s.conference,
             r.games,
-            round(r.offensive_rating, 1) as offensive_rating,
-            round(r.defensive_rating, 1) as defensive_rating,
-            round(r.net_rating, 1) as net_rating
+            r.offensive_rating,
+            r.defensive_rating,
+            r.net_rating
         from marts.team_ratings as r
         left join marts.standings as s
             on s.season = r.season and s.season_type = r.season_type and s.team_id = r.team_id and s.as_of_date = r.through_date
@@ -130,6 +133,7 @@ def team_ratings(reader: Reader, season: str) -> pd.DataFrame:
         """,
         [season, REGULAR_SEASON],
     )
+    return ratings.round({"offensive_rating": 1, "defensive_rating": 1, "net_rating": 1})
 
 
 def season_odds_calibration(reader: Reader) -> pd.DataFrame:
@@ -145,29 +149,20 @@ def season_odds_calibration(reader: Reader) -> pd.DataFrame:
 
 def elo_history(reader: Reader, season: str, teams: list[str] | None = None, top: int = 5) -> pd.DataFrame:
     """Each team's Elo after each game of the season: the named ``teams``, else the ``top`` rated now."""
-    return reader.sql(
+    ratings = reader.sql(
         """
-        with ratings as (
-            select e.game_date, g.team_abbreviation as team, e.elo_after
-            from marts.elo_ratings as e
-            inner join core.fct_team_games as g
-                on g.game_id = e.game_id and g.team_id = e.team_id
-            where e.season = ?
-        ),
-        ranked as (
-            select team, row_number() over (order by arg_max(elo_after, game_date) desc) as rank_now
-            from ratings
-            group by team
-        )
-        select game_date, team, round(elo_after, 1) as elo
-        from ratings
-        where team in (
-            select team from ranked where case when ?::varchar[] is null then rank_now <= ? else list_contains(?, team) end
-        )
-        order by game_date, team
+        select e.game_date, g.team_abbreviation as team, e.elo_after as elo
+        from marts.elo_ratings as e
+        inner join core.fct_team_games as g
+            on g.game_id = e.game_id and g.team_id = e.team_id
+        where e.season = ?
+        order by e.game_date, team
         """,
-        [season, teams, top, teams],
+        [season],
     )
+    if teams is None:
+        teams = ratings.groupby("team")["elo"].last().nlargest(top).index.tolist()
+    return ratings[ratings["team"].isin(teams)].round({"elo": 1}).reset_index(drop=True)
 
 
 def playoff_odds(reader: Reader, season: str, conference: str, *, contested_only: bool = False) -> pd.DataFrame:
@@ -197,7 +192,7 @@ def leaders(reader: Reader, season: str, stat: str = "pts_per_game", limit: int 
     allowed = {"pts_per_game", "reb_per_game", "ast_per_game", "stl_per_game", "blk_per_game", "ts_pct", "game_score_per_game"}
     if stat not in allowed:
         raise ValueError(f"stat {stat!r}: expected one of {', '.join(sorted(allowed))}")
-    return reader.sql(
+    leaders = reader.sql(
         f"""
         with season_players as (
             select
@@ -221,11 +216,11 @@ def leaders(reader: Reader, season: str, stat: str = "pts_per_game", limit: int 
             player_name as player,
             team_abbreviations as team,
             games,
-            round(minutes_per_game, 1) as minutes_per_game,
-            round(pts_per_game, 1) as pts_per_game,
-            round(reb_per_game, 1) as reb_per_game,
-            round(ast_per_game, 1) as ast_per_game,
-            round(ts_pct, 3) as ts_pct,
+            minutes_per_game,
+            pts_per_game,
+            reb_per_game,
+            ast_per_game,
+            ts_pct,
             player_id
         from season_players
         where games >= 0.5 * most_games
@@ -234,6 +229,7 @@ def leaders(reader: Reader, season: str, stat: str = "pts_per_game", limit: int 
         """,
         [season, REGULAR_SEASON, limit],
     )
+    return leaders.round({"minutes_per_game": 1, "pts_per_game": 1, "reb_per_game": 1, "ast_per_game": 1, "ts_pct": 3})
 
 
 def player_form(reader: Reader, season: str, player: str | int) -> pd.DataFrame:

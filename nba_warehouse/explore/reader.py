@@ -4,7 +4,9 @@ DuckDB lets one process write a file and no other process open it meanwhile,
 so a reader that keeps a connection open would make the next scheduled run
 fail. Every query here opens its own read-only connection and closes it at
 once; when a run holds the file, the reader says which run in one sentence
-(from the run's lock file) instead of raising DuckDB's IO error.
+(from the run's lock file) instead of raising DuckDB's IO error. In server
+mode PostgreSQL lets readers and the writer work at once, and the reader's
+read-only session cannot write by mistake.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
+from nba_warehouse.database import Connection, Server, connect, server_mode
 from nba_warehouse.runs.lock import LOCK_FILE, WarehouseBusy, alive, read_holder
 from nba_warehouse.project import WarehousePaths
 
@@ -59,20 +61,28 @@ class Reader:
             raise ValueError(
                 f"query names SQLMesh's physical table {match[0]}: expected the prod views (marts.*, core.*, ops.*)"
             )
+        with self._connect() as con:
+            return con.frame(query, params)
+
+    def _connect(self) -> Connection:
+        if server_mode():
+            import psycopg2
+
+            try:
+                return connect(self.db, read_only=True, application="nba-warehouse reader")
+            except psycopg2.OperationalError as exc:
+                first_line = str(exc).strip().splitlines()[0]
+                raise WarehouseMissing(f"cannot reach the {Server.from_env()} ({first_line}): start it or check NBA_WAREHOUSE_PG_*") from None
+        import duckdb
+
         if not self.db.is_file():
-            raise WarehouseMissing(
-                f"no warehouse at {self.db}: run `make demo` or point NBA_WAREHOUSE_DB at a warehouse file"
-            )
+            raise WarehouseMissing(f"no warehouse at {self.db}: run `make demo` or point NBA_WAREHOUSE_DB at a warehouse file")
         try:
-            con = duckdb.connect(str(self.db), read_only=True)
+            return connect(self.db, read_only=True)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
             raise WarehouseLocked(self._who_writes(str(exc))) from None
-        try:
-            return con.execute(query, params or []).df()
-        finally:
-            con.close()
 
     def columns(self, relation: str) -> list[str]:
         """The columns of a table or view, in order; empty when it does not exist."""

@@ -23,8 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-import duckdb
-
+from nba_warehouse.database import Connection, connect, server_mode
 from nba_warehouse.nba import GAME_LOG_TABLES, REQUESTED_SEASON_TYPES, season_of, season_window
 from nba_warehouse.offline.recordings import RecordingFolder, atomic_write
 from nba_warehouse.project import WarehousePaths
@@ -81,48 +80,67 @@ def plan_chunks(start: date, end: date, chunk_days: int) -> list[Chunk]:
 
 
 class Warehouse:
-    """The run's view of the DuckDB file: fingerprints of raw rows and the resume records.
-    Connections are short-lived so dlt and SQLMesh can open the file in between."""
+    """The run's view of the warehouse: fingerprints of raw rows and the resume records.
+    Connections are short-lived so dlt and SQLMesh can open a DuckDB file in between."""
 
     def __init__(self, paths: WarehousePaths) -> None:
         self.paths = paths
         self.pending_file = paths.root / "models_pending.json"
 
-    def _connect(self) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(str(self.paths.db))
+    def _exists(self) -> bool:
+        return server_mode() or self.paths.db.exists()
+
+    def _connect(self) -> Connection:
+        return connect(self.paths.db)
 
     def fingerprint(self, chunk: Chunk) -> list[Any]:
         """Count and hash of the chunk's raw rows, dlt's own columns left out: equal before and after a load
         means the load changed nothing."""
-        if not self.paths.db.exists():
+        if not self._exists():
             return []
         prints = []
         with self._connect() as con:
-            present = {t for (t,) in con.sql("select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
+            present = {t for (t,) in con.execute("select table_name from information_schema.tables where table_schema = 'raw'")}
             for table in (t for t in chunk.fetch if t in present):
                 where = f"where game_date between '{chunk.start}' and '{chunk.end}'" if table in GAME_LOG_TABLES else ""
-                row = con.sql(
-                    f"select count(*), sum(hash(columns(c -> not starts_with(c, '_dlt')))) from raw.{table} {where}"
-                ).fetchone()
-                prints.append((table, *row))
+                columns = ", ".join(
+                    c for (c,) in con.execute(
+                        "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? order by ordinal_position",
+                        [table],
+                    ) if not c.startswith("_dlt")
+                )  # fmt: skip
+                row_hash = f"hashtextextended(row({columns})::text, 0)" if con.postgres else f"hash({columns})"
+                prints.append((table, *con.execute(f"select count(*), sum({row_hash}) from raw.{table} {where}")[0]))
         return prints
 
     def completed_chunks(self, job: str) -> dict[str, str]:
-        if not self.paths.db.exists():
+        if not self._exists():
             return {}
         with self._connect() as con:
             con.execute(_CHUNKS_DDL)
-            return dict(con.execute("select chunk, run_id from ops.backfill_chunks where job = ?", [job]).fetchall())
+            return dict(con.execute("select chunk, run_id from ops.backfill_chunks where job = ?", [job]))
 
     def complete_chunk(self, job: str, chunk: Chunk, run_id: str) -> None:
         with self._connect() as con:
             con.execute(_CHUNKS_DDL)
-            con.execute("insert or replace into ops.backfill_chunks values (?, ?, ?, now())", [job, str(chunk), run_id])
+            con.execute(
+                """
+                insert into ops.backfill_chunks values (?, ?, ?, now())
+                on conflict (job, chunk) do update set run_id = excluded.run_id, completed_at = excluded.completed_at
+                """,
+                [job, str(chunk), run_id],
+            )
 
     def forget_chunks(self, job: str) -> None:
         with self._connect() as con:
             con.execute(_CHUNKS_DDL)
             con.execute("delete from ops.backfill_chunks where job = ?", [job])
+
+    def record(self, manifest: RunManifest, manifest_path: Path) -> None:
+        with self._connect() as con:
+            manifest.record(con, manifest_path)
+            if not con.postgres:
+                con.execute("checkpoint")  # leave one self-contained file, no write-ahead log beside it
 
     def pending(self) -> date | None:
         if not self.pending_file.exists():
@@ -176,9 +194,7 @@ def run_range(
         else:
             manifest.finish("succeeded")
         manifest.write(runs_folder)
-        with duckdb.connect(str(paths.db)) as con:
-            manifest.record(con, manifest_path)
-            con.execute("checkpoint")  # leave one self-contained file, no write-ahead log beside it
+        Warehouse(paths).record(manifest, manifest_path)
     print(f"run {run_id} ({command}): {manifest.status} in {manifest.duration_seconds:.1f} s")
     print(f"  {summary}")
     print(f"  manifest: {manifest_path}")

@@ -21,26 +21,28 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from nba_warehouse.database import Connection, Server, server_mode
 from nba_warehouse.offline.recordings import atomic_write
 from nba_warehouse.project import project_root
+from nba_warehouse.runs import server_lock
 from nba_warehouse.runs.lock import LOCK_FILE, RunLock
+from nba_warehouse.runs.lock import is_held as lock_file_is_held
+from nba_warehouse.runs.server_lock import ServerLock
 
 RUNS_FOLDER = "runs"
-PACKAGES = ("nba-warehouse", "dlt", "sqlmesh", "duckdb", "great-expectations", "nba_api", "pandas")
+PACKAGES = ("nba-warehouse", "dlt", "sqlmesh", "duckdb", "psycopg2-binary", "great-expectations", "nba_api", "pandas")
 
 OPS_DDL = """
 create schema if not exists ops;
 create table if not exists ops.pipeline_runs (
     run_id text primary key, command text, arguments json, status text, error text, changed boolean,
-    started_at timestamptz, finished_at timestamptz, duration_seconds double, requests_made bigint,
+    started_at timestamptz, finished_at timestamptz, duration_seconds double precision, requests_made bigint,
     rows_fetched json, rows_loaded json, validations_passed bigint, validations_failed bigint,
     intervals_processed bigint, audits_failed bigint, git_sha text, versions json, manifest_path text, source text
 );
 alter table ops.pipeline_runs add column if not exists source text;
 create table if not exists ops.pipeline_steps (
-    run_id text, step text, status text, started_at timestamptz, finished_at timestamptz, seconds double, detail json,
+    run_id text, step text, status text, started_at timestamptz, finished_at timestamptz, seconds double precision, detail json,
     primary key (run_id, step)
 );
 create table if not exists ops.validations (
@@ -133,12 +135,15 @@ class RunManifest:
         atomic_write(path, json.dumps(self.to_json(), indent=1, default=str).encode())
         return path
 
-    def record(self, con: duckdb.DuckDBPyConnection, manifest_path: Path) -> None:
+    def record(self, con: Connection, manifest_path: Path) -> None:
         """Replace this run's rows in the ops tables, in one transaction."""
         passed = sum(bool(v["success"]) for v in self.validations)
         intervals = self.sqlmesh.get("intervals", [])
         con.execute(OPS_DDL)
-        con.execute("begin transaction")
+        with con.transaction():
+            self._insert(con, manifest_path, passed, intervals)
+
+    def _insert(self, con: Connection, manifest_path: Path, passed: int, intervals: list[dict[str, Any]]) -> None:
         con.execute("delete from ops.pipeline_steps where run_id = ?", [self.run_id])
         con.execute("delete from ops.validations where run_id = ?", [self.run_id])
         con.execute("delete from ops.pipeline_runs where run_id = ?", [self.run_id])
@@ -162,14 +167,20 @@ class RunManifest:
                 "insert into ops.validations values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [self.run_id, batch, v["table"], v["scope"], v["rows"], v["expectations"], v["failed"], v["success"], v["page"]],
             )
-        con.execute("commit")
+
+
+def warehouse_is_held(root: Path) -> bool:
+    """Whether a live run holds the warehouse's one-writer lock, as a hint (see ``lock.is_held``)."""
+    return server_lock.is_held(Server.from_env()) if server_mode() else lock_file_is_held(root / LOCK_FILE)
 
 
 @contextmanager
-def hold_warehouse(root: Path, run_id: str, command: str) -> Iterator[RunLock]:
-    """The one-writer lock for a run of ``command``; a run found to have died holding it is said and its
-    manifest marked abandoned, whichever command takes the lock next."""
-    with RunLock(root / LOCK_FILE, run_id, command) as lock:
+def hold_warehouse(root: Path, run_id: str, command: str) -> Iterator[RunLock | ServerLock]:
+    """The one-writer lock for a run of ``command`` (a file beside the warehouse, or the server's advisory lock);
+    a run found to have died holding it is said and its manifest marked abandoned, whichever command takes the lock
+    next."""
+    held = ServerLock(Server.from_env(), run_id, command) if server_mode() else RunLock(root / LOCK_FILE, run_id, command)
+    with held as lock:
         if dead := lock.taken_over:
             print(
                 f"run {dead['run_id']} (pid {dead['pid']}, started {dead['started_at']}) ended without finishing; "
