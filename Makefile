@@ -8,7 +8,12 @@ SYNTHETIC := $(dir $(WAREHOUSE_DB))synthetic
 DEMO_RANGE := --start 2023-07-01 --end 2026-02-21 --chunk-days 366
 TEST_DB := $(or $(TMPDIR),/tmp)/nba-warehouse-make-test/warehouse.duckdb
 
-.PHONY: install demo notebook report test clean
+# Server mode's demo: the same league on a scratch PostgreSQL server (scripts/local-postgres) on a local port.
+SERVER_FOLDER := $(dir $(WAREHOUSE_DB))server
+PG_PORT ?= 54329
+LOCAL_POSTGRES = settings="$$(scripts/local-postgres start $(SERVER_FOLDER)/postgres $(PG_PORT))" && eval "$$settings"
+
+.PHONY: install demo demo-postgres notebook report test clean
 
 DATA_DOCS_ASSETS := pipelines/data_docs_assets
 
@@ -33,6 +38,16 @@ demo: install
 	@echo "            make notebook            (notebooks/explore.ipynb in JupyterLab)"
 	@NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/nba-warehouse report
 
+demo-postgres: install
+	rm -rf $(SERVER_FOLDER)/synthetic
+	$(BIN)/nba-warehouse synth --seasons 3 --out $(SERVER_FOLDER)/synthetic --through 2026-02-21
+	$(LOCAL_POSTGRES) && NBA_WAREHOUSE_DB=$(SERVER_FOLDER)/warehouse.duckdb $(BIN)/nba-warehouse backfill $(DEMO_RANGE) --replay $(SERVER_FOLDER)/synthetic
+	@echo
+	@echo "Demo warehouse on PostgreSQL (port $(PG_PORT)); its files (landing archive, manifests, Data Docs) in $(SERVER_FOLDER)"
+	@echo "Point a shell at it:  eval \"\$$(scripts/local-postgres start $(SERVER_FOLDER)/postgres $(PG_PORT))\"; export NBA_WAREHOUSE_DB=$(SERVER_FOLDER)/warehouse.duckdb"
+	@echo "Stop the server:      scripts/local-postgres stop $(SERVER_FOLDER)/postgres"
+	@$(LOCAL_POSTGRES) && NBA_WAREHOUSE_DB=$(SERVER_FOLDER)/warehouse.duckdb $(BIN)/nba-warehouse report
+
 # Jupyter runs the kernel in notebooks/, so the warehouse path is made absolute first.
 # JupyterLab refuses root unless told (containers often run as root); add e.g. JUPYTER_FLAGS=--no-browser.
 JUPYTER_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -42,6 +57,7 @@ notebook: install
 report: install
 	NBA_WAREHOUSE_DB=$(WAREHOUSE_DB) $(BIN)/nba-warehouse report
 
+# pytest starts its own scratch PostgreSQL server for the server-mode suite (tests/test_server_mode.py)
 test: install
 	$(BIN)/pytest
 	rm -rf $(dir $(TEST_DB))
@@ -51,4 +67,5 @@ test: install
 	rm -rf $(dir $(TEST_DB))
 
 clean:
+	-test ! -d $(SERVER_FOLDER)/postgres || scripts/local-postgres stop $(SERVER_FOLDER)/postgres
 	rm -rf $(VENV) data

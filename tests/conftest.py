@@ -4,7 +4,8 @@ Building a warehouse is the expensive part of most tests, so each distinct one
 is built once per session (``built``) and every test that changes it gets its
 own copy of the folder. Commands run in-process through the CLI's ``main``;
 tests where the process itself is the point (SIGKILL, the lock, a kernel) start
-one.
+one. Server mode's warehouses live on a scratch PostgreSQL server started once
+per session (``postgres``), one database each, restored from a kept copy for each test.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 import nbformat
+import psycopg2
 import pytest
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
@@ -128,6 +131,109 @@ class Warehouse:
         return Warehouse(folder / self.db.name)
 
 
+@dataclass
+class ServerWarehouse(Warehouse):
+    """A warehouse in server mode: its database on the scratch server, its files in the folder of ``db``."""
+
+    server: "PostgresServer"
+    database: str
+
+    @property
+    def server_env(self) -> dict[str, str]:
+        return {"NBA_WAREHOUSE_GATEWAY": "postgres", **self.server.env(self.database)}
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**super().env, **self.server_env}
+
+    def cli(self, *args: str, faults: str = "") -> Result:
+        with environment(**self.server_env):
+            return super().cli(*args, faults=faults)
+
+    @contextmanager
+    def context(self, project: Path = REPO) -> Iterator[Context]:
+        with environment(**self.server_env), super().context(project) as context:
+            yield context
+
+    def query(self, sql: str) -> list[tuple]:
+        with self.server.connect(self.database) as con, con.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+    def copy(self, folder: Path) -> "ServerWarehouse":
+        """The folder copied, and the database as it was built. SQLMesh names every table with its catalog, the
+        database's name, so a copy under another name would be another warehouse: the database keeps its name and
+        is restored from the copy kept when it was built (so one test at a time, as the module's xdist group runs)."""
+        shutil.copytree(self.db.parent, folder)
+        self.server.restore(self.database)
+        return ServerWarehouse(folder / self.db.name, self.server, self.database)
+
+
+@dataclass
+class PostgresServer:
+    """The scratch server of scripts/local-postgres, as the nba role sees it."""
+
+    folder: Path
+    port: int
+
+    def env(self, database: str) -> dict[str, str]:
+        return {
+            "NBA_WAREHOUSE_PG_HOST": "127.0.0.1", "NBA_WAREHOUSE_PG_PORT": str(self.port), "NBA_WAREHOUSE_PG_USER": "nba",
+            "NBA_WAREHOUSE_PG_PASSWORD": "nba", "NBA_WAREHOUSE_PG_DATABASE": database,
+        }  # fmt: skip
+
+    @contextmanager
+    def connect(self, database: str, user: str = "nba") -> Iterator:
+        con = psycopg2.connect(host="127.0.0.1", port=self.port, user=user, dbname=database)
+        con.autocommit = True
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _admin(self, *statements: str) -> None:
+        with self.connect("postgres", user="postgres") as con, con.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def create(self, name: str) -> str:
+        """A new database owned by nba, named after ``name`` and unique on the server."""
+        database = f"{''.join(c if c.isalnum() else '_' for c in name.lower())}_{os.getpid()}_{next(_DATABASES)}"
+        self._admin(f"create database {database} owner nba")
+        return database
+
+    def keep(self, database: str) -> None:
+        """Keep a copy of ``database`` as it is now, for ``restore``."""
+        self._admin(f"create database {database}_kept owner nba template {database}")
+
+    def restore(self, database: str) -> None:
+        self._admin(f"drop database {database} with (force)", f"create database {database} owner nba template {database}_kept")
+
+    def warehouse(self, folder: Path) -> ServerWarehouse:
+        return ServerWarehouse(folder / "warehouse.duckdb", self, self.create(folder.name))
+
+
+_DATABASES = iter(range(1, 1_000_000))
+LOCAL_POSTGRES = REPO / "scripts" / "local-postgres"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """Debian's PostgreSQL on a free local port, in a scratch folder outside pytest's (which only root may enter:
+    as root the script runs the server as the postgres user)."""
+    needs(any(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")), "PostgreSQL is not installed: apt-get install postgresql (.ci/run does)")
+    folder = Path(tempfile.mkdtemp(prefix="nba-warehouse-postgres-"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    subprocess.run([str(LOCAL_POSTGRES), "start", str(folder), str(port)], check=True, capture_output=True)
+    try:
+        yield PostgresServer(folder, port)
+    finally:
+        subprocess.run([str(LOCAL_POSTGRES), "stop", str(folder)], check=False, capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class Built:
     """Warehouses built once per session by name; tests get copies."""
 
@@ -135,10 +241,14 @@ class Built:
         self.root = root
         self.made: dict[str, Warehouse] = {}
 
-    def get(self, name: str, build: Callable[[Warehouse], None]) -> Warehouse:
+    def get(self, name: str, build: Callable[[Warehouse], None], server: PostgresServer | None = None) -> Warehouse:
+        """The warehouse ``name``, built by ``build`` the first time it is asked for (on ``server`` if given)."""
         if name not in self.made:
-            warehouse = Warehouse(self.root / name / "warehouse.duckdb")
+            folder = self.root / name
+            warehouse = server.warehouse(folder) if server else Warehouse(folder / "warehouse.duckdb")
             build(warehouse)
+            if server:
+                server.keep(warehouse.database)
             self.made[name] = warehouse
         return self.made[name]
 

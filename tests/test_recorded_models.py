@@ -33,13 +33,14 @@ def official_standings(recorded: Path) -> dict[int, dict]:
     return {row[result["headers"].index("TeamID")]: dict(zip(result["headers"], row)) for row in result["rowSet"]}
 
 
-def test_standings_as_of_2026_02_21_equal_the_official_standings(real, recorded):
+def assert_standings_equal_the_official_ones(warehouse: Warehouse, recorded: Path) -> None:
+    """marts.standings on 2026-02-21 against leaguestandingsv3 of that morning, every team and column."""
     columns = (
         "team_id, wins, losses, conference_rank, home_wins, home_losses, road_wins, road_losses, neutral_wins, "
         "neutral_losses, conference_wins, conference_losses, division_wins, division_losses, last10_wins, "
         "last10_losses, streak, conference_games_back, team_abbreviation"
     )
-    ours = real.query(
+    ours = warehouse.query(
         f"select {columns} from marts.standings where season = '2025-26' and season_type = 'Regular Season' "
         f"and as_of_date = '{AS_OF}'"
     )
@@ -59,6 +60,9 @@ def test_standings_as_of_2026_02_21_equal_the_official_standings(real, recorded)
             mismatches[abbreviation] = (actual, expected)
     assert mismatches == {}
 
+
+def test_standings_as_of_2026_02_21_equal_the_official_standings(real, recorded):
+    assert_standings_equal_the_official_ones(real, recorded)
     rank = dict(real.query(f"select team_abbreviation, conference_rank from marts.standings where as_of_date = '{AS_OF}'"))
     assert (rank["NYK"], rank["CLE"], rank["HOU"], rank["LAL"]) == (3, 4, 4, 5)
 
