@@ -8,6 +8,7 @@ and archives each body it accepted so any state can be rebuilt offline.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from typing import Any, Callable
@@ -119,6 +120,7 @@ class StatsClient:
             response.content,
             status=response.status_code,
             served_at=response.headers.get("Date"),
-            name=f"{endpoint}_{self.run_id}_{len(self.requests):04d}",
+            # one file per request of the run: a run's chunks each have their own client
+            name=f"{endpoint}_{self.run_id}_{hashlib.sha1(response.url.encode()).hexdigest()[:12]}",
             tags={"run_id": self.run_id, "source": self.source},
         )

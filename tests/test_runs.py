@@ -75,6 +75,15 @@ def test_backfill_builds_prod_and_records_the_run(reference):
     assert len(pages) == passed and all((reference.db.parent / "gx/uncommitted/data_docs/local_site" / p).is_file() for p in pages)
 
 
+def test_a_backfill_archives_every_response_and_its_archive_alone_rebuilds_it(reference, new_warehouse):
+    landing = RecordingFolder(reference.db.parent / "landing")
+    (run_id,) = [r for (r,) in reference.query("select run_id from ops.pipeline_runs")]
+    assert len(landing.entries) == len(_manifest(reference, run_id)["requests"]) > len(BACKFILL)
+    rebuilt = new_warehouse("rebuilt")
+    assert rebuilt.cli(*BACKFILL, "--replay", str(landing.root)).returncode == 0
+    assert _contents(rebuilt) == _contents(reference)
+
+
 def test_running_daily_twice_changes_nothing_the_second_time(daily, league, tmp_path):
     warehouse = daily.copy(tmp_path / "wh")
     before = _contents(warehouse)
