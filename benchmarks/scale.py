@@ -62,17 +62,18 @@ def _seasons(count: int) -> list[str]:
     return [season_label(y) for y in range(last - count + 1, last + 1)]
 
 
-def _league(seasons: int, root: Path, steps: list[Step]) -> Path:
-    """A synthetic league of ``seasons`` through THROUGH, loaded up to the day before and built."""
+def _league(seasons: int, root: Path, steps: list[Step], server: dict[str, str] | None = None, on: str = "") -> Path:
+    """A synthetic league of ``seasons`` through THROUGH, loaded up to the day before and built; in server mode
+    when ``server`` gives its settings (``on`` then names the engine in the steps' labels)."""
     league, db = root / "league", root / "wh" / "warehouse.duckdb"
-    env = {**os.environ, "NBA_WAREHOUSE_DB": str(db)}
+    env = {**os.environ, "NBA_WAREHOUSE_DB": str(db), **(server or {})}
     _run(f"synth, {seasons} seasons", [str(BIN / "nba-warehouse"), "synth", "--seasons", str(seasons), "--out", str(league), "--last-season", season_of(THROUGH), "--through", THROUGH.isoformat()], env, steps)  # fmt: skip
     ingest = [str(BIN / "nba-warehouse"), "ingest", *[a for s in _seasons(seasons) for a in ("--season", s)],
               "--end", (THROUGH - timedelta(days=1)).isoformat(), "--replay", str(league)]  # fmt: skip
-    _run(f"ingest through replay, {seasons} seasons", ingest, env, steps)
-    _run(f"first build of every model (sqlmesh plan), {seasons} seasons", [str(BIN / "sqlmesh"), "plan", "--auto-apply", "--no-prompts", "--execution-time", THROUGH.isoformat()], env, steps)
+    _run(f"ingest through replay, {seasons} seasons{on}", ingest, env, steps)
+    _run(f"first build of every model (sqlmesh plan), {seasons} seasons{on}", [str(BIN / "sqlmesh"), "plan", "--auto-apply", "--no-prompts", "--execution-time", THROUGH.isoformat()], env, steps)
     daily = [str(BIN / "nba-warehouse"), "daily", "--date", THROUGH.isoformat(), "--replay", str(league)]
-    _run(f"nba-warehouse daily for {THROUGH}, {seasons} seasons", daily, env, steps)
+    _run(f"nba-warehouse daily for {THROUGH}, {seasons} seasons{on}", daily, env, steps)
     return db
 
 

@@ -9,8 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
-from conftest import REPO, Built, PostgresServer, ServerWarehouse, Warehouse, environment, succeeded
+from conftest import NOTEBOOK, REPO, Built, PostgresServer, ServerWarehouse, Warehouse, environment, execute_notebook, succeeded
 from test_environments import _copy_project
 from test_recorded_models import assert_standings_equal_the_official_ones
 from test_runs import DAILY, _contents, _corrupted
@@ -115,6 +116,15 @@ def test_the_report_and_a_notebook_query_read_while_a_backfill_writes(demo_pg, l
     assert len(standings) == 30 and standings["wins"].sum() == standings["losses"].sum()
     assert still_writing, "the reads finished while the backfill held the warehouse"
     assert backfill.returncode == 0, output
+
+
+def test_the_notebook_runs_unchanged_on_the_server(demo_pg, tmp_path):
+    warehouse = demo_pg.copy(tmp_path / "wh")  # %plan dev adds a dev environment
+    executed = execute_notebook(nbformat.read(NOTEBOOK, as_version=4), warehouse)  # raises on any failing cell
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    assert "2025-26 regular season through 2026-02-21: SYNTHETIC" in "".join(o.get("text", "") for o in code[0].outputs)
+    assert len([o for c in code for o in c.outputs if "image/png" in o.get("data", {})]) >= 5
+    assert warehouse.query("select count(*) from information_schema.views where table_schema = 'marts__dev'")[0][0] > 0
 
 
 @pytest.fixture(scope="module")
