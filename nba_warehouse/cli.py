@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn
 
+from nba_warehouse.database import BadGateway
 from nba_warehouse.nba import RAW_TABLES, REQUESTED_SEASON_TYPES, parse_season
 from nba_warehouse.offline.recordings import INDEX, RecordingFolder
 from nba_warehouse.project import BadWarehousePath, ProjectNotFound, WarehousePaths
@@ -243,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command != "synth":
             WarehousePaths.from_env()  # a path SQLMesh cannot use is refused before anything runs
         return handlers[args.command](args)
-    except (UsageError, BadWarehousePath, ProjectNotFound) as exc:
+    except (UsageError, BadWarehousePath, ProjectNotFound, BadGateway) as exc:
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except WarehouseBusy as exc:

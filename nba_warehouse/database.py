@@ -32,7 +32,11 @@ _PLACEHOLDER = re.compile(r"\?")
 
 
 class BadGateway(ValueError):
-    """``NBA_WAREHOUSE_GATEWAY`` names no gateway of this project."""
+    """``NBA_WAREHOUSE_GATEWAY`` names no gateway of this project, or its settings are malformed."""
+
+
+class WarehouseUnreachable(ConnectionError):
+    """Server mode's PostgreSQL did not accept a connection."""
 
 
 def gateway() -> str:
@@ -77,10 +81,14 @@ class Server:
         import psycopg2
 
         options = "-c default_transaction_read_only=on" if read_only else ""
-        con = psycopg2.connect(
-            host=self.host, port=self.port, user=self.user, password=self.password, dbname=self.database,
-            application_name=application[:63], options=options, connect_timeout=10,
-        )  # fmt: skip
+        try:
+            con = psycopg2.connect(
+                host=self.host, port=self.port, user=self.user, password=self.password, dbname=self.database,
+                application_name=application[:63], options=options, connect_timeout=10,
+            )  # fmt: skip
+        except psycopg2.OperationalError as exc:
+            reason = " ".join(str(exc).split())
+            raise WarehouseUnreachable(f"cannot connect to the {self} ({reason}): start it or check {_PG_ENV}*") from None
         con.autocommit = True
         return con
 
@@ -164,8 +172,3 @@ def connect(db: Path, *, read_only: bool = False, application: str = "nba-wareho
     import duckdb
 
     return Connection(duckdb.connect(str(db), read_only=read_only), postgres=False)
-
-
-def describe(db: Path) -> str:
-    """The warehouse in a few words, for messages."""
-    return str(Server.from_env()) if server_mode() else str(db)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import duckdb
 from sqlglot import parse_one
 from sqlglot.errors import ParseError
 
-from conftest import Warehouse
+from conftest import Warehouse, environment
 from nba_warehouse.offline.recordings import OutsideFolder, RecordingFolder
 from nba_warehouse.project import BadWarehousePath, check_catalog_name
 
@@ -110,3 +111,31 @@ def test_the_command_keeps_its_exit_code_and_its_output_though_it_skips_the_inte
         out, err = process.communicate(timeout=300)
         assert process.returncode == code, (args, err)
         assert printed in out + err, (args, out, err)
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"NBA_WAREHOUSE_GATEWAY": "oracle"}, "NBA_WAREHOUSE_GATEWAY=oracle: expected one of local, postgres"),
+        ({"NBA_WAREHOUSE_GATEWAY": "postgres", "NBA_WAREHOUSE_PG_PORT": "five"}, "NBA_WAREHOUSE_PG_PORT=five: expected a port number"),
+    ],
+)
+def test_bad_server_settings_are_refused_up_front(warehouse, settings, expected):
+    with environment(**settings):
+        result = warehouse.cli("daily", "--date", "2026-02-21")
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert expected in line
+    assert not warehouse.db.parent.exists()
+
+
+def test_a_server_that_cannot_be_reached_is_said_in_one_line_before_anything_is_written(warehouse):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with environment(NBA_WAREHOUSE_GATEWAY="postgres", NBA_WAREHOUSE_PG_PORT=str(port)):
+        result = warehouse.cli("ingest", "--season", "2025-26", "--resources", "teams")
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert f"cannot connect to the PostgreSQL database nba_warehouse on 127.0.0.1:{port} as nba" in line and "NBA_WAREHOUSE_PG_*" in line
+    assert not warehouse.db.parent.exists()

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from nba_warehouse.database import Connection, Server, connect, server_mode
+from nba_warehouse.database import Connection, WarehouseUnreachable, connect, server_mode
 from nba_warehouse.runs.lock import LOCK_FILE, WarehouseBusy, alive, read_holder
 from nba_warehouse.project import WarehousePaths
 
@@ -66,13 +66,10 @@ class Reader:
 
     def _connect(self) -> Connection:
         if server_mode():
-            import psycopg2
-
             try:
                 return connect(self.db, read_only=True, application="nba-warehouse reader")
-            except psycopg2.OperationalError as exc:
-                first_line = str(exc).strip().splitlines()[0]
-                raise WarehouseMissing(f"cannot reach the {Server.from_env()} ({first_line}): start it or check NBA_WAREHOUSE_PG_*") from None
+            except WarehouseUnreachable as exc:
+                raise WarehouseMissing(str(exc)) from None
         import duckdb
 
         if not self.db.is_file():
