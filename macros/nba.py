@@ -29,8 +29,12 @@ def season_label(evaluator: MacroEvaluator, start_year: exp.Expression) -> exp.E
 
 @macro()
 def last_by(evaluator: MacroEvaluator, value: exp.Expression, order: exp.Expression) -> exp.Expression:
-    """The group's ``value`` on its row with the greatest ``order``: DuckDB's ARG_MAX, in SQL that PostgreSQL
-    (server mode) reads too."""
+    """The group's ``value`` on its row with the greatest ``order``. DuckDB's ARG_MAX, which other engines lack (and
+    sqlglot does not translate); there, an ordered ARRAY_AGG's first element, which means the same but on DuckDB
+    runs some twenty times slower."""
+    adapter = evaluator.locals.get("engine_adapter")  # none while the project loads
+    if adapter is None or adapter.dialect == "duckdb":
+        return _sql("arg_max({v}, {o})", v=value, o=order)
     return _sql("(array_agg({v} order by {o} desc))[1]", v=value, o=order)
 
 
