@@ -1,8 +1,8 @@
 """Issue 15's table in one run: the ingest with every batch validated, the first build of every model and the next
-day's `nba-warehouse daily` on a 30-season synthetic league (the daily also on a 1-season league, for the ratio),
-10,000 simulations of a season, and all of history from a landing archive (../shared/history). Every command runs
-as a user would run it, in its own process; peak memory is that process's. Prints the machine, the steps and the
-table against the targets.
+day's `nba-warehouse daily` on a 30-season synthetic league (the daily also on a 1-season league, for the ratio;
+each daily the best of three runs from the same state), 10,000 simulations of a season, and all of history from a
+landing archive (../shared/history). Every command runs as a user would run it, in its own process; peak memory is
+that process's. Prints the machine, the steps and the table against the targets.
 
     .venv/bin/python benchmarks/scale.py [--seasons 30] [--history ../shared/history]
 """
@@ -13,6 +13,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,7 @@ BIN = Path(sys.executable).parent
 # The newest season is played through yesterday: the league is built as of yesterday, and the daily run loads
 # yesterday's games today, as the scheduled run does. (In the off-season that day has no games.)
 THROUGH = date.today() - timedelta(days=1)
+DAILY_REPEATS = 3
 
 
 @dataclass
@@ -73,8 +75,22 @@ def _league(seasons: int, root: Path, steps: list[Step], server: dict[str, str] 
     _run(f"ingest through replay, {seasons} seasons{on}", ingest, env, steps)
     _run(f"first build of every model (sqlmesh plan), {seasons} seasons{on}", [str(BIN / "sqlmesh"), "plan", "--auto-apply", "--no-prompts", "--execution-time", THROUGH.isoformat()], env, steps)
     daily = [str(BIN / "nba-warehouse"), "daily", "--date", THROUGH.isoformat(), "--replay", str(league)]
-    _run(f"nba-warehouse daily for {THROUGH}, {seasons} seasons{on}", daily, env, steps)
+    _best_daily(f"nba-warehouse daily for {THROUGH}, {seasons} seasons{on}", daily, env, steps, db.parent, DAILY_REPEATS if server is None else 1)
     return db
+
+
+def _best_daily(label: str, daily: list[str], env: dict[str, str], steps: list[Step], folder: Path, repeats: int) -> None:
+    """The daily run ``repeats`` times, each on the warehouse as it was before the first (a copy of its folder), and
+    the fastest recorded: a few seconds' command on a shared machine moves by more than the code's differences."""
+    before = folder.with_name("before-daily")
+    shutil.copytree(folder, before)
+    runs: list[Step] = []
+    for attempt in range(repeats):
+        if attempt:
+            shutil.rmtree(folder)
+            shutil.copytree(before, folder)
+        runs.append(_run(label, daily, env, []))
+    steps.append(min(runs, key=lambda step: step.seconds))
 
 
 def _history(history: Path, root: Path, steps: list[Step]) -> Step:
@@ -124,7 +140,7 @@ def main() -> None:
           f"{met(rows / ingest.seconds >= 15_000 and waited <= 0.2 * ingest.seconds)} |")  # fmt: skip
     print(f"| first build of every model, {args.seasons} seasons, default simulations | {build.seconds:.0f} s | ≤ 120 s | {met(build.seconds <= 120)} |")
     print(f"| 10,000 simulations of a whole season | {simulation_seconds:.2f} s | ≤ 1 s | {met(simulation_seconds <= 1)} |")
-    print(f"| `nba-warehouse daily` for one new day, {args.seasons} seasons vs 1 | {daily_many.seconds:.1f} s vs {daily_one.seconds:.1f} s = "
+    print(f"| `nba-warehouse daily` for one new day (best of {DAILY_REPEATS}), {args.seasons} seasons vs 1 | {daily_many.seconds:.1f} s vs {daily_one.seconds:.1f} s = "
           f"{ratio:.2f}× | ≤ 1.2×, ≤ 15 s | {met(ratio <= 1.2 and daily_many.seconds <= 15)} |")  # fmt: skip
     if history is None:
         print(f"| full history from the landing archive | skipped: no games.csv.gz in {args.history} | ≤ 10 min, ≤ 2 GB | |")
