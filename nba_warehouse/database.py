@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -124,8 +126,7 @@ class Connection:
 
         with self.raw.cursor() as cursor:
             cursor.execute(self._sql(sql, params), params or None)
-            frame = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
-        return _native_types(frame, [d.type_code for d in cursor.description])
+            return with_duckdb_types(pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description]))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -147,21 +148,20 @@ class Connection:
         self.close()
 
 
-# PostgreSQL type oids: numeric, date, timestamp, timestamptz
-_NUMERIC, _DATE, _TIMESTAMP, _TIMESTAMPTZ = 1700, 1082, 1114, 1184
-
-
-def _native_types(frame: pd.DataFrame, type_codes: list[int]) -> pd.DataFrame:
-    """psycopg2 gives Decimals and ``date`` objects where DuckDB's ``df()`` gives floats and datetimes."""
+def with_duckdb_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """PostgreSQL's rows with the column types DuckDB's ``df()`` gives: psycopg2 leaves ``date``s, time-zoned
+    ``datetime``s and Decimals (PostgreSQL's numerics, its sums of integers) as Python objects."""
     import pandas as pd
 
-    for column, code in zip(list(frame.columns), type_codes):
-        if code == _NUMERIC:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-        elif code in (_DATE, _TIMESTAMP):
+    for column in frame.columns[frame.dtypes == object]:
+        values = frame[column].dropna()
+        first = values.iloc[0] if len(values) else None
+        if isinstance(first, datetime):
+            frame[column] = pd.to_datetime(frame[column], utc=first.tzinfo is not None)
+        elif isinstance(first, date):
             frame[column] = pd.to_datetime(frame[column])
-        elif code == _TIMESTAMPTZ:
-            frame[column] = pd.to_datetime(frame[column], utc=True)
+        elif isinstance(first, Decimal):
+            frame[column] = frame[column].astype("float64")
     return frame
 
 

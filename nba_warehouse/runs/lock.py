@@ -17,7 +17,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Callable
 
 LOCK_FILE = "nba-warehouse.lock"
 # how long a loser waits for the winner, which has the lock but may not have written its facts yet, to name itself
@@ -58,6 +58,17 @@ def read_holder(path: Path) -> dict[str, Any] | None:
         return None
 
 
+def wait_for_holder(read: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
+    """The holder's facts from ``read``, waiting a little for a winner that has the lock but has not yet written
+    them; None if it never does."""
+    deadline = time.monotonic() + _NAMING_SECONDS
+    holder = read()
+    while holder is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        holder = read()
+    return holder
+
+
 def is_held(path: Path) -> bool:
     """Whether the lock file names a live holder: a hint read without touching the lock (trying it, even shared,
     could make a run taking it that moment report the warehouse busy)."""
@@ -89,11 +100,7 @@ class RunLock:
         return self
 
     def _busy_message(self) -> str:
-        deadline = time.monotonic() + _NAMING_SECONDS
-        holder = read_holder(self.path)
-        while holder is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-            holder = read_holder(self.path)
+        holder = wait_for_holder(lambda: read_holder(self.path))
         if holder is None:
             return f"the warehouse is in use by another run; lock file {self.path}"
         return (

@@ -12,18 +12,16 @@ from __future__ import annotations
 import json
 import os
 import socket
-import time
 from contextlib import closing
 from datetime import datetime, timezone
 from types import TracebackType
 from typing import Any
 
 from nba_warehouse.database import Server
-from nba_warehouse.runs.lock import WarehouseBusy
+from nba_warehouse.runs.lock import WarehouseBusy, wait_for_holder
 
 # pg_try_advisory_lock's key: any constant the database's other users do not take ("nbaw" in ASCII)
 LOCK_KEY = 0x6E626177
-_NAMING_SECONDS = 5.0
 _DDL = """
 create schema if not exists ops;
 create table if not exists ops.warehouse_writer (only_row boolean primary key default true check (only_row), holder json)
@@ -66,12 +64,7 @@ class ServerLock:
         return self
 
     def _busy_message(self) -> str:
-        deadline = time.monotonic() + _NAMING_SECONDS
-        while True:
-            holder = self._read_holder()
-            if holder is not None or time.monotonic() >= deadline:
-                break
-            time.sleep(0.05)
+        holder = wait_for_holder(self._read_holder)
         if holder is None:
             return f"the warehouse is in use by another run: it holds the advisory lock {LOCK_KEY} on the {self.server}"
         return (
