@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import tempfile
 from datetime import date
@@ -41,7 +42,7 @@ def main() -> None:
             _league(args.seasons, Path(served), steps, server=server, on=" on PostgreSQL")
     finally:
         subprocess.run([str(LOCAL_POSTGRES), "stop", str(folder)], check=False, capture_output=True)
-        subprocess.run(["rm", "-rf", str(folder)], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
 
     by_label = {s.label: s for s in steps}
     print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; {date.today()}")

@@ -66,7 +66,8 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     parameters = EloParameters(**context.var("fivethirtyeight_elo"))
     game_types = ", ".join(f"'{g}'" for g in RATED_GAME_TYPES)
     fct_games = context.resolve_table("core.fct_games")
-    games = fetchdf(context, 
+    games = fetchdf(
+        context,
         f"""
         select game_id, game_date, season, game_type, home_team_id, away_team_id, home_pts, away_pts, is_neutral_site
         from {fct_games}
@@ -77,7 +78,8 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     if games.empty:
         return
     first_loaded = fetchdf(context, f"select min(season) as season from {fct_games} where game_type in ({game_types})").season[0]
-    latest = fetchdf(context, 
+    latest = fetchdf(
+        context,
         f"""
         select team_id, elo_after, season
         from {context.resolve_table("marts.elo_ratings")}

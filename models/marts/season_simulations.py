@@ -97,7 +97,8 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         select distinct season from {games_table}
         where game_type = '{REGULAR_SEASON}' and game_date between '{start:%Y-%m-%d}' and '{end:%Y-%m-%d}'
     """
-    games = fetchdf(context, 
+    games = fetchdf(
+        context,
         f"""
         select game_id, season, game_date, home_team_id, away_team_id, is_neutral_site, home_pts, away_pts
         from {games_table} where game_type = '{REGULAR_SEASON}' and season in ({seasons})
@@ -109,11 +110,13 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         order by game_date, game_id
         """
     )
-    ratings = fetchdf(context, 
+    ratings = fetchdf(
+        context,
         f"select team_id, game_id, game_date, season, elo_after from {context.resolve_table('marts.elo_ratings')} "
         f"where game_date <= '{end:%Y-%m-%d}' order by team_id, game_date, game_id"
     )
-    divisions = fetchdf(context, 
+    divisions = fetchdf(
+        context,
         f"select team_id, conference, division, first_season, last_season from {context.resolve_table('seeds.team_divisions')}"
     )
     games["game_date"] = pd.to_datetime(games.game_date).dt.date

@@ -99,7 +99,8 @@ COLUMNS = {
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> t.Iterator[pd.DataFrame]:
     team_games = context.resolve_table("core.fct_team_games")
     season_types = ", ".join(f"'{s}'" for s in SEASON_TYPES)
-    games = fetchdf(context, 
+    games = fetchdf(
+        context,
         f"""
         select season, game_type as season_type, game_date, team_id, team_abbreviation,
                opponent_team_id, location, is_win, pts, opp_pts
@@ -113,7 +114,8 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
         order by game_date, team_id
         """
     )
-    divisions = fetchdf(context, 
+    divisions = fetchdf(
+        context,
         f"select team_id, team_abbreviation, conference, division, first_season, last_season "
         f"from {context.resolve_table('seeds.team_divisions')}"
     )

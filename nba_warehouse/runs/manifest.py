@@ -27,7 +27,6 @@ from nba_warehouse.project import project_root
 from nba_warehouse.runs import server_lock
 from nba_warehouse.runs.lock import LOCK_FILE, RunLock
 from nba_warehouse.runs.lock import is_held as lock_file_is_held
-from nba_warehouse.runs.server_lock import ServerLock
 
 RUNS_FOLDER = "runs"
 PACKAGES = ("nba-warehouse", "dlt", "sqlmesh", "duckdb", "psycopg2-binary", "great-expectations", "nba_api", "pandas")
@@ -175,11 +174,11 @@ def warehouse_is_held(root: Path) -> bool:
 
 
 @contextmanager
-def hold_warehouse(root: Path, run_id: str, command: str) -> Iterator[RunLock | ServerLock]:
+def hold_warehouse(root: Path, run_id: str, command: str) -> Iterator[RunLock | server_lock.ServerLock]:
     """The one-writer lock for a run of ``command`` (a file beside the warehouse, or the server's advisory lock);
     a run found to have died holding it is said and its manifest marked abandoned, whichever command takes the lock
     next."""
-    held = ServerLock(Server.from_env(), run_id, command) if server_mode() else RunLock(root / LOCK_FILE, run_id, command)
+    held = server_lock.ServerLock(Server.from_env(), run_id, command) if server_mode() else RunLock(root / LOCK_FILE, run_id, command)
     with held as lock:
         if dead := lock.taken_over:
             print(
