@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlglot import exp, parse_one
 from sqlmesh import macro
 from sqlmesh.core.macros import MacroEvaluator, safe_div
 
-from nba_warehouse.nba import GAME_TYPES, IRREGULAR_SEASONS, TURNOVER
-
+from nba_warehouse.nba import GAME_TYPES, IRREGULAR_SEASONS, TURNOVER, season_start
 
 
 def _sql(template: str, **args: exp.Expression) -> exp.Expression:
@@ -61,6 +62,13 @@ def season_of_date(evaluator: MacroEvaluator, day: exp.Expression) -> exp.Expres
         f"when {{d}} between date '{first}' and date '{last}' then '{season}'" for season, (first, last) in IRREGULAR_SEASONS.items()
     )
     return _sql(f"case {irregular} else {{regular}} end", d=day, regular=regular)
+
+
+@macro()
+def season_first_date(evaluator: MacroEvaluator, day: exp.Expression) -> exp.Expression:
+    """The first date of the season ``day`` (a date literal, such as @start_ds) belongs to, as a date literal: a model
+    that needs whole seasons reads from there, with a constant filter that reaches the scan."""
+    return exp.cast(exp.Literal.string(season_start(date.fromisoformat(day.name)).isoformat()), exp.DataType.build("date"))
 
 
 @macro()

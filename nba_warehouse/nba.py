@@ -103,13 +103,18 @@ def season_window(season: str) -> tuple[date, date]:
     return date(year, *TURNOVER), date(year + 1, *TURNOVER) - timedelta(days=1)
 
 
+def season_start(day: date) -> date:
+    """The first date of the season ``day`` belongs to (of its window, before any game)."""
+    for first, last in IRREGULAR_SEASONS.values():
+        if first <= day.isoformat() <= last:
+            return date.fromisoformat(first)
+    return date(day.year if (day.month, day.day) >= TURNOVER else day.year - 1, *TURNOVER)
+
+
 def season_of(day: date) -> str:
     """The season a date belongs to: what to request when only a date is known (the data itself carries its
     season in SEASON_ID and the GAME_ID's digits)."""
-    for season, (first, last) in IRREGULAR_SEASONS.items():
-        if first <= day.isoformat() <= last:
-            return season
-    return season_label(day.year if (day.month, day.day) >= TURNOVER else day.year - 1)
+    return season_label(season_start(day).year)
 
 
 # Box-score statistics the league began keeping after 1946-47, by the start year of the first season that has them

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOK, REPO, Warehouse, environment, execute_notebook, succeeded
-from nba_warehouse.nba import IRREGULAR_SEASONS, RAW_TABLES, season_of, season_window
+from nba_warehouse.nba import IRREGULAR_SEASONS, RAW_TABLES, season_of, season_start, season_window
 from nba_warehouse.offline.recordings import RecordingFolder
 from nba_warehouse.offline.synth import write_league
 from nba_warehouse.runs.job import plan_chunks
@@ -44,12 +44,13 @@ def test_irregular_seasons_own_every_date_of_their_games(season):
     assert window[0] <= first and last <= window[1]
 
 
-def test_the_windows_cover_every_date_once():
+def test_the_windows_cover_every_date_once_and_each_date_knows_its_window_start():
     day, end = date(1946, 7, 1), date(2030, 6, 30)
     while day <= end:
         season = season_of(day)
         first, last = season_window(season)
         assert first <= day <= last, (day, season)
+        assert season_start(day) == first, (day, season)
         day += timedelta(days=1)
 
 

@@ -21,34 +21,26 @@ MODEL (
   )
 );
 
-WITH seasons_in_range AS (
-  SELECT DISTINCT
-    season
+WITH season_games AS (
+  SELECT
+    game_id,
+    game_date,
+    season,
+    game_type,
+    player_id,
+    player_name,
+    team_id,
+    minutes,
+    pts,
+    reb,
+    ast,
+    fga,
+    fta,
+    game_score
   FROM core.fct_player_games
   WHERE
-    game_date BETWEEN @start_date AND @end_date
-), season_games AS (
-  SELECT
-    player_games.game_id,
-    player_games.game_date,
-    player_games.season,
-    player_games.game_type,
-    player_games.player_id,
-    player_games.player_name,
-    player_games.team_id,
-    player_games.minutes,
-    player_games.pts,
-    player_games.reb,
-    player_games.ast,
-    player_games.fga,
-    player_games.fta,
-    player_games.game_score
-  FROM core.fct_player_games AS player_games
-  JOIN seasons_in_range
-    ON player_games.season = seasons_in_range.season
-  WHERE
-    player_games.game_date <= @end_date
-    AND player_games.game_type IN ('Regular Season', 'PlayIn', 'Playoffs', 'NBA Cup Final')
+    game_date BETWEEN @season_first_date(@start_ds) AND @end_date
+    AND game_type IN ('Regular Season', 'PlayIn', 'Playoffs', 'NBA Cup Final')
 ), rolling_games AS (
   SELECT
     game_id,
