@@ -16,6 +16,22 @@ from nba_warehouse.basketball.elo import EloParameters, entry_ratings
 from nba_warehouse.basketball.power import FORECAST_COLUMN_DESCRIPTIONS, FORECAST_COLUMN_TYPES, FORECAST_COLUMNS, PowerParameters, games_query, latest_checkpoint, predict
 from nba_warehouse.model_sql import fetchdf, for_engine
 
+COLUMNS = {
+    "game_id": "text",
+    "game_date": "date",
+    "season": "text",
+    "game_type": "text",
+    "home_team_id": "bigint",
+    "away_team_id": "bigint",
+    "is_neutral_site": "boolean",
+    **FORECAST_COLUMN_TYPES,
+    "home_elo": "double",
+    "away_elo": "double",
+    "elo_home_win_probability": "double",
+    "home_won": "boolean",
+    "home_margin": "int",
+}
+
 
 @model(
     "marts.game_predictions",
@@ -27,25 +43,11 @@ from nba_warehouse.model_sql import fetchdf, for_engine
         "Every game of the schedule and every played game with the warehouse's forecast: power ratings, a Kalman "
         "filter over game margins with each team's home court and back-to-backs (nba_warehouse/basketball/power.py, "
         "the power_ratings variable), and beside it FiveThirtyEight's Elo as configured by them (marts.elo_ratings). "
-        "A played game keeps the forecast made before its date (marts.power_forecasts); a game still to come uses the "
-        "latest ratings, so upcoming forecasts move as results come in: each run resumes the filter from its state "
-        "before the season of the first game still to come."
+        "A played game keeps the forecast made before its date, as marts.played_game_predictions (incremental) holds "
+        "it; a game still to come uses the latest ratings, so upcoming forecasts move as results come in: each run "
+        "resumes the filter from its state before the season of the first game still to come."
     ),
-    columns={
-        "game_id": "text",
-        "game_date": "date",
-        "season": "text",
-        "game_type": "text",
-        "home_team_id": "bigint",
-        "away_team_id": "bigint",
-        "is_neutral_site": "boolean",
-        **FORECAST_COLUMN_TYPES,
-        "home_elo": "double",
-        "away_elo": "double",
-        "elo_home_win_probability": "double",
-        "home_won": "boolean",
-        "home_margin": "int",
-    },
+    columns=COLUMNS,
     column_descriptions={
         "home_team_id": "Home team; at a neutral site the designated home team (no home court applied)",
         **FORECAST_COLUMN_DESCRIPTIONS,
@@ -54,7 +56,7 @@ from nba_warehouse.model_sql import fetchdf, for_engine
         "home_won": "Null until the game is played",
         "home_margin": "Actual home margin; null until played",
     },
-    depends_on=["marts.elo_ratings", "marts.power_forecasts", "core.fct_games", "staging.schedule", "seeds.elo_entry_ratings"],
+    depends_on=["marts.played_game_predictions", "marts.elo_ratings", "marts.power_forecasts", "core.fct_games", "staging.schedule", "seeds.elo_entry_ratings"],
     audits=[
         ("unique_values", {"columns": [exp.column("game_id")]}),
         ("not_null", {"columns": [exp.column(c) for c in ("game_id", "game_date", "home_team_id", "away_team_id", "home_win_probability", "elo_home_win_probability")]}),
@@ -62,37 +64,44 @@ from nba_warehouse.model_sql import fetchdf, for_engine
     ],
 )
 def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs: t.Any) -> pd.DataFrame:
+    played = fetchdf(context, f"select {', '.join(COLUMNS)} from {context.resolve_table('marts.played_game_predictions')} order by game_date, game_id")
+    to_come = _games_to_come(context)
+    return for_engine(context, pd.concat([played, to_come], ignore_index=True) if len(to_come) else played)
+
+
+def _games_to_come(context: ExecutionContext) -> pd.DataFrame:
+    """The games still to come, forecast from the latest ratings: the filter resumed from its state before the season
+    of the first of them, replaying only the played games since; each team's latest Elo carried into the game's
+    season. Empty when every scheduled game is played."""
     elo = EloParameters(**context.var("fivethirtyeight_elo"))
     power = PowerParameters(**context.var("power_ratings"))
     fct_games, schedule = context.resolve_table("core.fct_games"), context.resolve_table("staging.schedule")
-    forecasts = context.resolve_table("marts.power_forecasts")
-    ratings = context.resolve_table("marts.elo_ratings")
-    games = fetchdf(
+    forecasts, ratings = context.resolve_table("marts.power_forecasts"), context.resolve_table("marts.elo_ratings")
+    seasons = fetchdf(
         context,
         f"""
-        with games as ({games_query(fct_games, schedule)})
-        select games.*,
-               home_game.elo_before as home_rating, home_game.season as home_rating_season,
-               away_game.elo_before as away_rating, away_game.season as away_rating_season
-        from games
-        left join {ratings} as home_game on home_game.game_id = games.game_id and home_game.team_id = games.home_team_id
-        left join {ratings} as away_game on away_game.game_id = games.game_id and away_game.team_id = games.away_team_id
-        order by games.game_date, games.game_id
+        select min(season) as first_loaded, min(season) filter (where home_pts is null) as first_to_come
+        from ({games_query(fct_games, schedule)}) as games
         """,
     )
-    _rate_games_to_come(games, fetchdf(context, f"select team_id, game_date, season, elo_after from {ratings} order by game_date"))
+    first_loaded, first_to_come = seasons.first_loaded[0], seasons.first_to_come[0]
+    if pd.isna(first_to_come):
+        return pd.DataFrame()
+    season, resume_from = latest_checkpoint(partial(fetchdf, context), forecasts, f"season <= '{first_to_come}'")
+    games = fetchdf(context, games_query(fct_games, schedule, f"season >= '{season or first_loaded}'"))
     entries = entry_ratings(fetchdf(context, f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
-    first_loaded = games.season.min() if len(games) else ""
-    forecast = _forecast(context, games, forecasts, power, elo, entries, first_loaded)
-    played = games.home_pts.notna()
+    forecast = predict(games, power, elo, entries, first_loaded, resume_from)
+    to_come = games.home_pts.isna()
+    games, forecast = games[to_come], forecast[to_come]
+    latest = _latest_elo(games, fetchdf(context, _ratings_query(ratings, pd.Timestamp(games.game_date.min()).date().isoformat())))
     home_elo, away_elo = (
         np.array([
-            rating if is_played else elo.entering(rating, rating_season, season, elo.opening(season, first_loaded, entries.get((team, int(season[:4])))))
-            for is_played, team, rating, rating_season, season in zip(played, games[f"{side}_team_id"], games[f"{side}_rating"], games[f"{side}_rating_season"], games.season)
+            elo.entering(rating, rating_season, game_season, elo.opening(game_season, first_loaded, entries.get((team, int(game_season[:4])))))
+            for team, rating, rating_season, game_season in zip(games[f"{side}_team_id"], latest[f"{side}_elo"], latest[f"{side}_elo_season"], games.season)
         ])
         for side in ("home", "away")
     )  # fmt: skip
-    predictions = pd.DataFrame(
+    return pd.DataFrame(
         {
             "game_id": games.game_id,
             "game_date": games.game_date,
@@ -106,39 +115,31 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
             "home_elo": home_elo,
             "away_elo": away_elo,
             "elo_home_win_probability": elo.win_probability(elo.home_edge(home_elo, away_elo, games.is_neutral_site.astype(bool).to_numpy())),
-            "home_won": (games.home_pts > games.away_pts).where(played),
-            "home_margin": (games.home_pts - games.away_pts).where(played),
+            "home_won": pd.Series(pd.NA, index=games.index, dtype="boolean"),
+            "home_margin": pd.Series(pd.NA, index=games.index, dtype="Int32"),
         }
     )
-    return for_engine(context, predictions)
 
 
-def _rate_games_to_come(games: pd.DataFrame, ratings: pd.DataFrame) -> None:
-    """A game without an Elo rating of its own (one to come) takes each team's latest rating before its date."""
+def _ratings_query(ratings: str, first_day: str) -> str:
+    """Every Elo rating from ``first_day`` on, and each team's latest before it: all a game to come can take."""
+    return f"""
+        select team_id, game_date, season, elo_after from {ratings} where game_date >= '{first_day}'
+        union all
+        select team_id, game_date, season, elo_after from (
+          select team_id, game_date, season, elo_after, row_number() over (partition by team_id order by game_date desc, game_id desc) as latest
+          from {ratings} where game_date < '{first_day}'
+        ) as before_first_day
+        where latest = 1
+        order by game_date
+        """
+
+
+def _latest_elo(games: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
+    """Per game to come and side, the team's latest Elo rating before the game's date and that rating's season."""
+    latest = pd.DataFrame(index=games.index)
     for side in ("home", "away"):
         sides = games[["game_date", f"{side}_team_id"]].rename(columns={f"{side}_team_id": "team_id"}).reset_index()
-        latest = pd.merge_asof(sides, ratings, on="game_date", by="team_id", allow_exact_matches=False).set_index("index")
-        games[f"{side}_rating"] = games[f"{side}_rating"].fillna(latest.elo_after)
-        games[f"{side}_rating_season"] = games[f"{side}_rating_season"].fillna(latest.season)
-
-
-def _forecast(
-    context: ExecutionContext,
-    games: pd.DataFrame,
-    forecasts: str,
-    power: PowerParameters,
-    elo: EloParameters,
-    entries: dict[tuple[int, int], float],
-    first_loaded: str,
-) -> pd.DataFrame:
-    """Per game, in ``games``' order: a played game's forecast as marts.power_forecasts made it; for games still to
-    come, the filter resumed from its latest state before the season of the first of them, replaying only the
-    played games since."""
-    stored = fetchdf(context, f"select game_id, {', '.join(FORECAST_COLUMNS)} from {forecasts}").set_index("game_id")
-    forecast = stored.reindex(games.game_id).set_axis(games.index)
-    to_come = games.home_pts.isna()
-    if to_come.any():
-        season, resume_from = latest_checkpoint(partial(fetchdf, context), forecasts, f"season <= '{games.season[to_come].min()}'")
-        replayed = predict(games[games.season >= season], power, elo, entries, first_loaded, resume_from)
-        forecast.loc[to_come, FORECAST_COLUMNS] = replayed.loc[to_come[to_come].index, FORECAST_COLUMNS]
-    return forecast
+        found = pd.merge_asof(sides, ratings, on="game_date", by="team_id", allow_exact_matches=False).set_index("index")
+        latest[f"{side}_elo"], latest[f"{side}_elo_season"] = found.elo_after, found.season
+    return latest

@@ -25,7 +25,7 @@ from nba_warehouse.nba import season_of
     tags=["marts", "ratings", "predictions"],
     description=(
         "One row per played game: the warehouse's forecast made before its date by the power ratings' Kalman filter "
-        "(nba_warehouse/basketball/power.py, the power_ratings variable), read by marts.game_predictions. The filter "
+        "(nba_warehouse/basketball/power.py, the power_ratings variable), read by marts.played_game_predictions and marts.game_predictions. The filter "
         "is a chain over all of history: a season's first game also keeps the filter's state before that season "
         "opened, and each interval resumes from the latest such state before it, replaying at most the season "
         "before, never all of history."
