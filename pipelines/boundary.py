@@ -24,7 +24,8 @@ import pandas as pd
 import pyarrow as pa
 
 from nba_warehouse.offline.recordings import Recording
-from pipelines.contract import raw_frame, to_arrow
+from pipelines.api_frames import raw_frame
+from pipelines.contract import to_arrow
 from pipelines.gate_process import GateProcess
 from pipelines.verdicts import Scope, Validation
 from pipelines.stats_http import StatsClient, StatsRequestError

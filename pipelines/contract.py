@@ -8,18 +8,15 @@ numbers still lands as DOUBLE) and creates a table before its first rows.
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import yaml
-from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from nba_warehouse.project import project_root
 
 CONTRACT_FILE = "external_models.yaml"
 ARROW_TYPES = {"text": pa.string(), "bigint": pa.int64(), "double": pa.float64(), "date": pa.date32(), "boolean": pa.bool_()}
-_naming = NamingConvention()
 
 
 @functools.cache
@@ -32,19 +29,8 @@ def raw_contract() -> dict[str, dict[str, str]]:
     return contract
 
 
-def snake_case(header: str) -> str:
-    """An API header as dlt names the column (``FG3M`` -> ``fg3_m``)."""
-    return _naming.normalize_identifier(header)
-
-
 def empty_table(table: str) -> pa.Table:
     return pa.schema([(c, ARROW_TYPES[t]) for c, t in raw_contract()[table].items()]).empty_table()
-
-
-def raw_frame(headers: list[str], rows: list[list[Any]]) -> pd.DataFrame:
-    """An API data set as a DataFrame under dlt's column names, values as sent. Built once per batch: the gate
-    checks it and ``to_arrow`` types it, since building it is most of what a large batch costs."""
-    return pd.DataFrame(rows, columns=[snake_case(h) for h in headers])
 
 
 def _cast(values: pd.Series, sql_type: str) -> pa.Array:

@@ -196,7 +196,7 @@ class QualityGate:
         return index
 
     def validate(self, table: str, raw: pd.DataFrame, batches: Sequence[tuple[Scope, int]]) -> list[Validation]:
-        """One verdict per batch. ``raw`` holds the batches' rows in order (``contract.raw_frame``), ``batches``
+        """One verdict per batch. ``raw`` holds the batches' rows in order (``api_frames.raw_frame``), ``batches``
         each one's request and row count. They are validated together with a lean result; only if that fails is
         each validated again on its own with every failing row, so a failure is reported against, and
         quarantines, exactly the batches it concerns."""

@@ -26,7 +26,8 @@ from nba_api.stats.static import teams as static_teams
 
 from nba_warehouse.nba import NATURAL_KEYS, season_types
 from pipelines.boundary import Boundary, Request
-from pipelines.contract import empty_table, raw_frame, to_arrow
+from pipelines.api_frames import raw_frame
+from pipelines.contract import empty_table, to_arrow
 from pipelines.endpoints import ScheduleLeagueV2
 from pipelines.verdicts import Scope
 from pipelines.stats_http import StatsClient

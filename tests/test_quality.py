@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from nba_warehouse.offline.recordings import RecordingFolder
-from pipelines.contract import raw_frame
+from pipelines.api_frames import raw_frame
 from pipelines.quality import QualityGate
 from pipelines.verdicts import Scope, Validation
 
