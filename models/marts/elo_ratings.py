@@ -10,7 +10,7 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from nba_warehouse.basketball.elo import EloParameters, entry_ratings, rate
+from nba_warehouse.basketball.elo import EloParameters, entry_ratings, latest_ratings_query, rate
 from nba_warehouse.model_sql import fetchdf, for_engine
 from nba_warehouse.nba import RATED_GAME_TYPES
 
@@ -78,15 +78,7 @@ def execute(context: ExecutionContext, start: datetime, end: datetime, **kwargs:
     if games.empty:
         return
     first_loaded = fetchdf(context, f"select min(season) as season from {fct_games} where game_type in ({game_types})").season[0]
-    latest = fetchdf(
-        context,
-        f"""
-        select team_id, elo_after, season
-        from {context.resolve_table("marts.elo_ratings")}
-        where game_date < '{start:%Y-%m-%d}'
-        qualify row_number() over (partition by team_id order by game_date desc, game_id desc) = 1
-        """
-    )
+    latest = fetchdf(context, latest_ratings_query(context.resolve_table("marts.elo_ratings"), f"{start:%Y-%m-%d}"))
     entries = entry_ratings(fetchdf(context, f"select team_id, first_season, elo_rating from {context.resolve_table('seeds.elo_entry_ratings')}"))
     chain = {int(team): (float(rating), str(season)) for team, rating, season in zip(latest.team_id, latest.elo_after, latest.season)}
     yield for_engine(context, pd.DataFrame(list(rate(games, parameters, entries, first_loaded, chain))))

@@ -12,7 +12,7 @@ from sqlglot import exp
 from sqlmesh import ExecutionContext, model
 from sqlmesh.core.model.kind import ModelKindName
 
-from nba_warehouse.basketball.elo import EloParameters, entry_ratings
+from nba_warehouse.basketball.elo import EloParameters, entry_ratings, latest_ratings_query
 from nba_warehouse.basketball.power import FORECAST_COLUMN_DESCRIPTIONS, FORECAST_COLUMN_TYPES, FORECAST_COLUMNS, PowerParameters, games_query, latest_checkpoint, predict
 from nba_warehouse.model_sql import fetchdf, for_engine
 
@@ -126,11 +126,7 @@ def _ratings_query(ratings: str, first_day: str) -> str:
     return f"""
         select team_id, game_date, season, elo_after from {ratings} where game_date >= '{first_day}'
         union all
-        select team_id, game_date, season, elo_after from (
-          select team_id, game_date, season, elo_after, row_number() over (partition by team_id order by game_date desc, game_id desc) as latest
-          from {ratings} where game_date < '{first_day}'
-        ) as before_first_day
-        where latest = 1
+        ({latest_ratings_query(ratings, first_day)})
         order by game_date
         """
 

@@ -70,6 +70,16 @@ def entry_ratings(seed: pd.DataFrame) -> dict[tuple[int, int], float]:
     return {(int(r.team_id), int(r.first_season)): float(r.elo_rating) for r in seed.itertuples(index=False)}
 
 
+def latest_ratings_query(ratings: str, before: str) -> str:
+    """Each team's latest row in ``ratings`` (marts.elo_ratings) dated before the day ``before`` (ISO): where a chain
+    of ratings continues from."""
+    return f"""
+        select team_id, game_date, season, elo_after from {ratings}
+        where game_date < '{before}'
+        qualify row_number() over (partition by team_id order by game_date desc, game_id desc) = 1
+        """
+
+
 def rate(
     games: pd.DataFrame,
     parameters: EloParameters,
